@@ -1,0 +1,52 @@
+# Shutter: `make run` serves the site, `make test` runs every test. Both install what is
+# missing first (`make setup`, idempotent). See README.md.
+
+SHELL := bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := run
+
+# wasm-opt from end2end/node_modules (npm binaryen) must come first on PATH.
+export PATH := $(CURDIR)/end2end/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
+# Written by setup: the toolchain route (rustup, or Debian + build-std).
+TOOLCHAIN := . target/toolchain.env &&
+
+DATA_DIR ?= ./data
+BIND ?= 127.0.0.1:3000
+
+.PHONY: setup build run watch test lint unit e2e fmt bench backup clean
+
+setup:
+	@bash .ci/setup.sh
+
+build: setup
+	$(TOOLCHAIN) cargo leptos build --release $${LEPTOS_LIB_ARGS:-}
+
+run: build
+	./target/release/server --data-dir $(DATA_DIR) --bind $(BIND)
+
+watch: setup
+	$(TOOLCHAIN) cargo leptos watch $${LEPTOS_LIB_ARGS:-}
+
+test: setup lint unit e2e
+
+lint:
+	$(TOOLCHAIN) cargo fmt --all --check
+	$(TOOLCHAIN) cargo clippy --locked -p app --features ssr --all-targets -- -D warnings
+	$(TOOLCHAIN) cargo clippy --locked -p server --all-targets -- -D warnings
+	$(TOOLCHAIN) cargo clippy --locked -p frontend --target wasm32-unknown-unknown $${WASM_CARGO_ARGS:-} -- -D warnings
+
+unit:
+	$(TOOLCHAIN) cargo test --locked -p app --features ssr
+	$(TOOLCHAIN) cargo test --locked -p server
+
+e2e: build
+	cd end2end && npx playwright test
+
+fmt:
+	cargo fmt --all
+
+backup:
+	./target/release/server --data-dir $(DATA_DIR) backup --to $(DATA_DIR)/backup-$$(date +%Y%m%d-%H%M%S).db
+
+clean:
+	cargo clean

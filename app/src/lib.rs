@@ -1,0 +1,96 @@
+//! Shutter's application: the HTML shell, the page chrome and the route table. Compiled
+//! into the server (feature `ssr`) and into the WebAssembly (feature `hydrate`).
+
+#![recursion_limit = "256"]
+
+pub mod api;
+pub mod auth;
+pub mod components;
+pub mod domain;
+pub mod dto;
+pub mod error;
+pub mod pages;
+#[cfg(feature = "ssr")]
+pub mod server;
+
+use components::nav::Nav;
+use leptos::prelude::*;
+use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
+use leptos_router::{
+    components::{Route, Router, Routes},
+    path,
+};
+use pages::{
+    accounts::{ChangePasswordPage, CreateAccountPage, DeleteAccountPage, EditProfilePage, LoginPage},
+    home::HomePage,
+    not_found::NotFound,
+};
+
+/// The document around every page. Rendered on the server only.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    provide_request_nonce();
+    view! {
+        <!DOCTYPE html>
+        <html lang="en">
+            <head>
+                <meta charset="utf-8" />
+                <meta name="viewport" content="width=device-width, initial-scale=1" />
+                <meta name="color-scheme" content="light dark" />
+                <meta name="referrer" content="same-origin" />
+                <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
+                <AutoReload options=options.clone() />
+                <HydrationScripts options />
+                <MetaTags />
+            </head>
+            <body>
+                <App />
+            </body>
+        </html>
+    }
+}
+
+/// The security-headers middleware puts a fresh CSP nonce in the request; Leptos stamps it
+/// on the hydration script so the CSP needs no `unsafe-inline`.
+#[cfg(feature = "ssr")]
+fn provide_request_nonce() {
+    if let Some(nonce) = use_context::<http::request::Parts>()
+        .and_then(|parts| parts.extensions.get::<leptos::nonce::Nonce>().cloned())
+    {
+        provide_context(nonce);
+    }
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+
+    view! {
+        <Stylesheet id="leptos" href="/pkg/shutter.css" />
+        <Title formatter=|title: String| {
+            if title.is_empty() { "Shutter".to_owned() } else { format!("{title} · Shutter") }
+        } />
+        <Router>
+            <Layout />
+        </Router>
+    }
+}
+
+/// The chrome around every page: the nav, then the routed page.
+#[component]
+fn Layout() -> impl IntoView {
+    auth::provide_auth();
+    view! {
+        <Nav />
+        <main class="page">
+            <Routes fallback=NotFound>
+                <Route path=path!("") view=HomePage />
+                <Route path=path!("/accounts/login") view=LoginPage />
+                <Route path=path!("/accounts/create") view=CreateAccountPage />
+                <Route path=path!("/accounts/edit") view=EditProfilePage />
+                <Route path=path!("/accounts/password") view=ChangePasswordPage />
+                <Route path=path!("/accounts/delete") view=DeleteAccountPage />
+            </Routes>
+        </main>
+    }
+}

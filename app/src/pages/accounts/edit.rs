@@ -1,0 +1,57 @@
+//! `/accounts/edit/`: full name, email and bio.
+
+use super::SettingsTabs;
+use crate::{
+    api::accounts::{UpdateProfile, get_profile_settings},
+    auth::use_auth,
+    components::{
+        form::{ActionDone, ActionError, ErrorMessage, Field, TextAreaField},
+        require_user::RequireUser,
+    },
+    domain::{Email, FullName, bio},
+};
+use leptos::{either::Either, prelude::*};
+use leptos_meta::Title;
+
+#[component]
+pub fn EditProfilePage() -> impl IntoView {
+    view! {
+        <Title text="Edit profile" />
+        <RequireUser>
+            <EditProfileForm />
+        </RequireUser>
+    }
+}
+
+#[component]
+fn EditProfileForm() -> impl IntoView {
+    let action = ServerAction::<UpdateProfile>::new();
+    use_auth().refresh_after(action);
+    let settings = Resource::new(move || action.version().get(), |_| get_profile_settings());
+    view! {
+        <section class="card narrow">
+            <SettingsTabs current="/accounts/edit/" />
+            <h1>"Edit profile"</h1>
+            <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
+                {move || Suspend::new(async move {
+                    match settings.await {
+                        Ok(s) => Either::Left(view! {
+                            <ActionForm action attr:class="form" attr:novalidate=true>
+                                <ActionError action />
+                                <ActionDone action message="Profile saved." />
+                                <p class="muted">"Username: " <strong>{s.username}</strong></p>
+                                <Field label="Full name" name="full_name" autocomplete="name" value=s.full_name check=|s| FullName::parse(s).map(drop) />
+                                <Field label="Email" name="email" kind="email" autocomplete="email" value=s.email check=|s| Email::parse(s).map(drop) />
+                                <TextAreaField label="Bio" name="bio" max=bio::MAX_LEN value=s.bio />
+                                <button type="submit" class="button" disabled=move || action.pending().get()>
+                                    "Save"
+                                </button>
+                            </ActionForm>
+                        }),
+                        Err(error) => Either::Right(view! { <ErrorMessage error /> }),
+                    }
+                })}
+            </Suspense>
+        </section>
+    }
+}

@@ -1,0 +1,138 @@
+//! The account rules: sign up, sign in (throttled, same answer and cost for unknown users),
+//! edit profile, change password (retires other sessions), delete account.
+
+use crate::{
+    domain::{Bio, Email, FullName, Password, Username, password},
+    dto::{CurrentUser, ProfileSettings},
+    error::AppError,
+    server::{db, session, state::AppState},
+};
+use std::{net::IpAddr, time::Instant};
+use tower_sessions::Session;
+
+pub struct SignUp {
+    pub username: Username,
+    pub full_name: FullName,
+    pub email: Email,
+    pub password: Password,
+}
+
+pub async fn sign_up(state: &AppState, session: &Session, form: SignUp) -> Result<i64, AppError> {
+    let hash = state.passwords.hash(form.password).await?;
+    let user = db::users::NewUser {
+        username: form.username.as_str(),
+        full_name: form.full_name.as_str(),
+        email: form.email.as_str(),
+        password_hash: &hash,
+    };
+    let id = db::users::insert(&state.pool, user).await.map_err(|e| match AppError::from(e) {
+        AppError::Conflict(_) => AppError::Conflict("This username is taken. Try another one.".into()),
+        other => other,
+    })?;
+    session::start(session, id, 0).await?;
+    tracing::info!(user_id = id, "account created");
+    Ok(id)
+}
+
+pub async fn sign_in(
+    state: &AppState,
+    session: &Session,
+    client_ip: Option<IpAddr>,
+    username: &str,
+    password: &str,
+) -> Result<i64, AppError> {
+    if username.trim().is_empty() || password.is_empty() {
+        return Err(AppError::BadRequest("Enter your username and password.".into()));
+    }
+    let account = username.trim().to_lowercase();
+    let now = Instant::now();
+    state
+        .sign_in_throttle
+        .check(&account, client_ip, now)
+        .map_err(|wait| AppError::TooManyRequests { retry_after_secs: wait.as_secs().max(1) })?;
+
+    // An impossible username or an over-long password cannot match; still pay the same
+    // argon2 cost as a real check so the answer's timing says nothing.
+    let credentials = match Username::parse(&account) {
+        Ok(name) if password.chars().count() <= password::MAX_LEN => {
+            db::users::credentials_by_username(&state.pool, name.as_str()).await?
+        }
+        _ => None,
+    };
+    let candidate: String = password.chars().take(password::MAX_LEN).collect();
+    let stored = credentials.as_ref().map(|c| c.password_hash.clone());
+    if !state.passwords.verify(candidate, stored).await? {
+        state.sign_in_throttle.record_failure(&account, client_ip, now);
+        tracing::info!(account = %account, "failed sign-in");
+        return Err(AppError::InvalidCredentials);
+    }
+    let Some(user) = credentials else {
+        return Err(AppError::InvalidCredentials);
+    };
+    state.sign_in_throttle.record_success(&account);
+    session::start(session, user.id, user.session_epoch).await?;
+    Ok(user.id)
+}
+
+pub async fn profile_settings(state: &AppState, me: &CurrentUser) -> Result<ProfileSettings, AppError> {
+    let s = db::users::settings(&state.pool, me.id)
+        .await?
+        .ok_or_else(|| AppError::NotFound("This account no longer exists.".into()))?;
+    Ok(ProfileSettings { username: s.username, full_name: s.full_name, email: s.email, bio: s.bio })
+}
+
+pub async fn update_profile(
+    state: &AppState,
+    me: &CurrentUser,
+    full_name: FullName,
+    email: Email,
+    bio: Bio,
+) -> Result<(), AppError> {
+    db::users::update_profile(&state.pool, me.id, full_name.as_str(), email.as_str(), bio.as_str()).await?;
+    Ok(())
+}
+
+/// Checks `password` against the signed-in user's own hash; returns that hash.
+async fn confirm_password(state: &AppState, me: &CurrentUser, password: &str) -> Result<String, AppError> {
+    let credentials = db::users::credentials_by_id(&state.pool, me.id)
+        .await?
+        .ok_or(AppError::SignInRequired)?;
+    let candidate: String = password.chars().take(password::MAX_LEN).collect();
+    let hash = credentials.password_hash;
+    if state.passwords.verify(candidate, Some(hash.clone())).await? {
+        Ok(hash)
+    } else {
+        Err(AppError::WrongPassword("Your current password is not correct.".into()))
+    }
+}
+
+pub async fn change_password(
+    state: &AppState,
+    session: &Session,
+    me: &CurrentUser,
+    old_password: &str,
+    new_password: Password,
+) -> Result<(), AppError> {
+    let old_hash = confirm_password(state, me, old_password).await?;
+    let new_hash = state.passwords.hash(new_password).await?;
+    let epoch = db::users::replace_password(&state.pool, me.id, &old_hash, &new_hash)
+        .await?
+        .ok_or_else(|| AppError::Conflict("Your password was changed meanwhile. Sign in again.".into()))?;
+    // Every other session carries the old epoch and is now void; this one moves on.
+    session::refresh_epoch(session, me.id, epoch).await?;
+    tracing::info!(user_id = me.id, "password changed");
+    Ok(())
+}
+
+pub async fn delete_account(
+    state: &AppState,
+    session: &Session,
+    me: &CurrentUser,
+    password: &str,
+) -> Result<(), AppError> {
+    confirm_password(state, me, password).await?;
+    db::users::delete(&state.pool, me.id).await?;
+    session::end(session).await?;
+    tracing::info!(user_id = me.id, "account deleted");
+    Ok(())
+}

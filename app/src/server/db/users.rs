@@ -1,0 +1,119 @@
+//! The `users` table.
+
+use sqlx::{FromRow, SqlitePool};
+
+#[derive(Debug, FromRow)]
+pub struct SessionUser {
+    pub id: i64,
+    pub username: String,
+    pub full_name: String,
+    pub session_epoch: i64,
+}
+
+#[derive(Debug, FromRow)]
+pub struct Credentials {
+    pub id: i64,
+    pub password_hash: String,
+    pub session_epoch: i64,
+}
+
+#[derive(Debug, FromRow)]
+pub struct Settings {
+    pub username: String,
+    pub full_name: String,
+    pub email: String,
+    pub bio: String,
+}
+
+pub struct NewUser<'a> {
+    pub username: &'a str,
+    pub full_name: &'a str,
+    pub email: &'a str,
+    pub password_hash: &'a str,
+}
+
+/// Inserts a user and returns its id. A taken username is a unique violation.
+pub async fn insert(pool: &SqlitePool, user: NewUser<'_>) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar(
+        "INSERT INTO users (username, full_name, email, password_hash) VALUES (?, ?, ?, ?) RETURNING id",
+    )
+    .bind(user.username)
+    .bind(user.full_name)
+    .bind(user.email)
+    .bind(user.password_hash)
+    .fetch_one(pool)
+    .await
+}
+
+pub async fn find_session_user(pool: &SqlitePool, id: i64) -> Result<Option<SessionUser>, sqlx::Error> {
+    sqlx::query_as("SELECT id, username, full_name, session_epoch FROM users WHERE id = ?")
+        .bind(id)
+        .fetch_optional(pool)
+        .await
+}
+
+pub async fn credentials_by_username(pool: &SqlitePool, username: &str) -> Result<Option<Credentials>, sqlx::Error> {
+    sqlx::query_as("SELECT id, password_hash, session_epoch FROM users WHERE username = ?")
+        .bind(username)
+        .fetch_optional(pool)
+        .await
+}
+
+pub async fn credentials_by_id(pool: &SqlitePool, id: i64) -> Result<Option<Credentials>, sqlx::Error> {
+    sqlx::query_as("SELECT id, password_hash, session_epoch FROM users WHERE id = ?")
+        .bind(id)
+        .fetch_optional(pool)
+        .await
+}
+
+pub async fn settings(pool: &SqlitePool, id: i64) -> Result<Option<Settings>, sqlx::Error> {
+    sqlx::query_as("SELECT username, full_name, email, bio FROM users WHERE id = ?")
+        .bind(id)
+        .fetch_optional(pool)
+        .await
+}
+
+pub async fn update_profile(
+    pool: &SqlitePool,
+    id: i64,
+    full_name: &str,
+    email: &str,
+    bio: &str,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE users SET full_name = ?, email = ?, bio = ? WHERE id = ?")
+        .bind(full_name)
+        .bind(email)
+        .bind(bio)
+        .bind(id)
+        .execute(pool)
+        .await
+        .map(|_| ())
+}
+
+/// Stores a new password hash and retires every existing session; returns the new epoch.
+/// The old hash must still match, so two concurrent changes cannot both win.
+pub async fn replace_password(
+    pool: &SqlitePool,
+    id: i64,
+    old_hash: &str,
+    new_hash: &str,
+) -> Result<Option<i64>, sqlx::Error> {
+    sqlx::query_scalar(
+        "UPDATE users SET password_hash = ?, session_epoch = session_epoch + 1 \
+         WHERE id = ? AND password_hash = ? RETURNING session_epoch",
+    )
+    .bind(new_hash)
+    .bind(id)
+    .bind(old_hash)
+    .fetch_optional(pool)
+    .await
+}
+
+/// Deletes the user; their rows in other tables go with them (ON DELETE CASCADE).
+pub async fn delete(pool: &SqlitePool, id: i64) -> Result<bool, sqlx::Error> {
+    sqlx::query("DELETE FROM users WHERE id = ?")
+        .bind(id)
+        .execute(pool)
+        .await
+        .map(|r| r.rows_affected() == 1)
+}

@@ -1,0 +1,10 @@
+//! Everything that only runs on the server: state, sessions, authentication, the
+//! services that hold the rules, and the only place SQL lives (`db`).
+
+pub mod accounts;
+pub mod auth;
+pub mod db;
+pub mod password;
+pub mod session;
+pub mod state;
+pub mod throttle;

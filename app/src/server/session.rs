@@ -1,0 +1,59 @@
+//! What Shutter keeps in a session, and how it starts and ends. The session row only
+//! names a user and their `session_epoch`; bumping the epoch in the users table (password
+//! change) ends every other session at once, deleting the user ends all of them.
+
+use crate::{dto::CurrentUser, error::AppError, server::db};
+use serde::{Deserialize, Serialize};
+use sqlx::SqlitePool;
+use tower_sessions::Session;
+
+const AUTH_KEY: &str = "auth";
+
+#[derive(Debug, Clone, Copy, Serialize, Deserialize)]
+struct SessionAuth {
+    user_id: i64,
+    epoch: i64,
+}
+
+fn session_error(e: tower_sessions::session::Error) -> AppError {
+    tracing::error!(error = %e, "session store error");
+    AppError::Internal
+}
+
+/// Signs `user_id` in on this session, under a new session id (no fixation).
+pub async fn start(session: &Session, user_id: i64, epoch: i64) -> Result<(), AppError> {
+    session.cycle_id().await.map_err(session_error)?;
+    session
+        .insert(AUTH_KEY, SessionAuth { user_id, epoch })
+        .await
+        .map_err(session_error)
+}
+
+/// Keeps this session valid after the user's epoch moved (their own password change).
+pub async fn refresh_epoch(session: &Session, user_id: i64, epoch: i64) -> Result<(), AppError> {
+    start(session, user_id, epoch).await
+}
+
+/// Ends the session: the row is deleted from the store and the cookie cleared.
+pub async fn end(session: &Session) -> Result<(), AppError> {
+    session.flush().await.map_err(session_error)
+}
+
+/// The signed-in user, or `None` if this session names nobody, or names a deleted user or
+/// an epoch that a password change has since retired.
+pub async fn current_user(pool: &SqlitePool, session: &Session) -> Result<Option<CurrentUser>, AppError> {
+    let Some(auth) = session.get::<SessionAuth>(AUTH_KEY).await.map_err(session_error)? else {
+        return Ok(None);
+    };
+    match db::users::find_session_user(pool, auth.user_id).await? {
+        Some(user) if user.session_epoch == auth.epoch => Ok(Some(CurrentUser {
+            id: user.id,
+            username: user.username,
+            full_name: user.full_name,
+        })),
+        _ => {
+            end(session).await?;
+            Ok(None)
+        }
+    }
+}

@@ -1,0 +1,15 @@
+//! `AppState`: what every request handler, server function and render can reach.
+
+use super::{password::PasswordHasher, throttle::SignInThrottle};
+use axum::extract::FromRef;
+use leptos::config::LeptosOptions;
+use sqlx::SqlitePool;
+use std::sync::Arc;
+
+#[derive(Clone, FromRef)]
+pub struct AppState {
+    pub leptos_options: LeptosOptions,
+    pub pool: SqlitePool,
+    pub passwords: PasswordHasher,
+    pub sign_in_throttle: Arc<SignInThrottle>,
+}

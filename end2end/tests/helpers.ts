@@ -1,0 +1,146 @@
+import { expect, test, type Locator, type Page, type Response } from '@playwright/test';
+
+/** The one message for a wrong username or password, whichever was wrong. */
+export const INVALID_CREDENTIALS = 'Invalid username or password';
+
+export interface Account {
+  username: string;
+  fullName: string;
+  email: string;
+  password: string;
+}
+
+/** Whether the running project has JavaScript on (the `hydrated` project). */
+export function jsEnabled(): boolean {
+  return test.info().project.use.javaScriptEnabled !== false;
+}
+
+/**
+ * A username no other test (in either project) uses: the run shares one database.
+ * Only a-z, 0-9 (allowed: a-z 0-9 . _), 16 characters (limit 30).
+ */
+export function uniqueUsername(prefix = 'u'): string {
+  const time = Date.now().toString(36);
+  const random = Math.random().toString(36).slice(2, 9).padEnd(7, '0');
+  return `${prefix}${time}${random}`.slice(0, 30);
+}
+
+export function newAccount(fullName = 'Ada Tester'): Account {
+  const username = uniqueUsername();
+  return {
+    username,
+    fullName,
+    email: `${username}@example.com`,
+    password: `pw-${Math.random().toString(36).slice(2, 10)}-secret`,
+  };
+}
+
+/**
+ * In the hydrated project, waits until the WebAssembly has been fetched and run: the
+ * hydration script imports /pkg/shutter.js, which fetches /pkg/shutter.wasm and hydrates.
+ * Without JavaScript there is nothing to wait for.
+ */
+export async function waitForHydration(page: Page): Promise<void> {
+  if (!jsEnabled()) return;
+  await page.waitForLoadState('networkidle');
+}
+
+/** `page.goto`, then (with JavaScript) wait for hydration. Returns the main response. */
+export async function open(page: Page, url: string): Promise<Response | null> {
+  const response = await page.goto(url);
+  await waitForHydration(page);
+  return response;
+}
+
+export async function reload(page: Page): Promise<Response | null> {
+  const response = await page.reload();
+  await waitForHydration(page);
+  return response;
+}
+
+export function header(page: Page): Locator {
+  return page.locator('header.site-header');
+}
+
+/** The form's error (a failed action), `p.form-error` with role=alert. */
+export function formError(page: Page): Locator {
+  return page.locator('p.form-error');
+}
+
+/** The live-validation message under the input labelled `label`. */
+export function fieldError(page: Page, label: string): Locator {
+  const input = page.getByLabel(label, { exact: true });
+  return page.locator('.field').filter({ has: input }).locator('p.field-error');
+}
+
+export async function expectSignedIn(page: Page, account: Account): Promise<void> {
+  const nav = header(page);
+  await expect(nav.getByRole('link', { name: account.username, exact: true })).toBeVisible();
+  await expect(nav.getByRole('button', { name: 'Sign out', exact: true })).toBeVisible();
+  await expect(nav.getByRole('link', { name: 'Sign in', exact: true })).toHaveCount(0);
+}
+
+export async function expectSignedOut(page: Page): Promise<void> {
+  const nav = header(page);
+  await expect(nav.getByRole('link', { name: 'Sign in', exact: true })).toBeVisible();
+  await expect(nav.getByRole('link', { name: 'Sign up', exact: true })).toBeVisible();
+  await expect(nav.getByRole('button', { name: 'Sign out', exact: true })).toHaveCount(0);
+}
+
+/** Fills and submits the sign-up form (at /accounts/create/, optionally with ?next=). */
+export async function submitSignUp(page: Page, account: Account, next?: string): Promise<void> {
+  const url = next ? `/accounts/create/?next=${encodeURIComponent(next)}` : '/accounts/create/';
+  await open(page, url);
+  await expect(page.getByRole('heading', { level: 1, name: 'Create an account' })).toBeVisible();
+  await page.getByLabel('Username', { exact: true }).fill(account.username);
+  await page.getByLabel('Full name', { exact: true }).fill(account.fullName);
+  await page.getByLabel('Email', { exact: true }).fill(account.email);
+  await page.getByLabel('Password', { exact: true }).fill(account.password);
+  await page.getByRole('button', { name: 'Sign up', exact: true }).click();
+}
+
+/** Signs up and checks the outcome: home, welcomed by name, signed in. */
+export async function signUp(page: Page, account: Account = newAccount()): Promise<Account> {
+  await submitSignUp(page, account);
+  await expect(page).toHaveURL(/:\d+\/$/);
+  await expect(page.getByRole('heading', { level: 1, name: `Welcome, ${account.fullName}` })).toBeVisible();
+  await expectSignedIn(page, account);
+  return account;
+}
+
+/** Fills and submits the sign-in form on the current page (already /accounts/login/…). */
+export async function submitSignInForm(page: Page, username: string, password: string): Promise<void> {
+  await expect(page.getByRole('heading', { level: 1, name: 'Sign in' })).toBeVisible();
+  await page.getByLabel('Username', { exact: true }).fill(username);
+  await page.getByLabel('Password', { exact: true }).fill(password);
+  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+}
+
+/** Opens /accounts/login/ and submits the form; the caller checks the outcome. */
+export async function submitSignIn(page: Page, username: string, password: string): Promise<void> {
+  await open(page, '/accounts/login/');
+  await submitSignInForm(page, username, password);
+}
+
+/** Signs in and checks the outcome: home, signed in. */
+export async function signIn(page: Page, account: Account, password = account.password): Promise<void> {
+  await submitSignIn(page, account.username, password);
+  await expect(page).toHaveURL(/:\d+\/$/);
+  await expectSignedIn(page, account);
+}
+
+/** Signs in with a password that must be refused. */
+export async function expectSignInRefused(page: Page, username: string, password: string): Promise<void> {
+  await submitSignIn(page, username, password);
+  await expect(formError(page)).toHaveText(INVALID_CREDENTIALS);
+  await expect(page).toHaveURL(/\/accounts\/login\//);
+  await expectSignedOut(page);
+}
+
+/** Clicks "Sign out" in the nav: back home, signed out. */
+export async function signOut(page: Page): Promise<void> {
+  await header(page).getByRole('button', { name: 'Sign out', exact: true }).click();
+  await expect(page).toHaveURL(/:\d+\/$/);
+  await expectSignedOut(page);
+  await expect(page.getByRole('heading', { level: 1, name: 'Share the moments that matter.' })).toBeVisible();
+}

@@ -1,0 +1,55 @@
+//! Configuration from flags and environment variables (`server --help`).
+
+use clap::{Parser, Subcommand};
+use std::{net::SocketAddr, path::PathBuf};
+
+#[derive(Debug, Clone, Parser)]
+#[command(name = "shutter", version, about = "Shutter: a self-hosted photo sharing site")]
+pub struct Config {
+    /// Folder holding the SQLite database and uploaded media (created if missing).
+    #[arg(long, env = "SHUTTER_DATA_DIR", default_value = "./data")]
+    pub data_dir: PathBuf,
+
+    /// Address and port to listen on. Port 0 picks a free port.
+    #[arg(long, env = "SHUTTER_BIND", default_value = "127.0.0.1:3000")]
+    pub bind: SocketAddr,
+
+    /// Log filter, in tracing's EnvFilter syntax (e.g. "info,server=debug").
+    #[arg(long, env = "SHUTTER_LOG", default_value = "info,tower_http=info,sqlx=warn")]
+    pub log: String,
+
+    /// Mark the session cookie Secure (send it over HTTPS only). Turn on behind TLS.
+    #[arg(long, env = "SHUTTER_SECURE_COOKIES", default_value_t = false)]
+    pub secure_cookies: bool,
+
+    /// Folder with the built site (WASM, JS, CSS, public files), as cargo-leptos writes it.
+    #[arg(long, env = "SHUTTER_SITE_ROOT", default_value = "target/site")]
+    pub site_root: PathBuf,
+
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Clone, Subcommand)]
+pub enum Command {
+    /// Write a consistent copy of the database while the site keeps running (VACUUM INTO).
+    Backup {
+        /// Path of the copy to write; must not exist yet.
+        #[arg(long)]
+        to: PathBuf,
+    },
+}
+
+impl Config {
+    /// The configuration of a test server: port 0, the given data folder.
+    pub fn for_tests(data_dir: PathBuf) -> Self {
+        Self {
+            data_dir,
+            bind: SocketAddr::from(([127, 0, 0, 1], 0)),
+            log: "warn".into(),
+            secure_cookies: false,
+            site_root: PathBuf::from("target/site"),
+            command: None,
+        }
+    }
+}

@@ -1,0 +1,8 @@
+//! The Shutter server: configuration, telemetry, database, sessions, router, middleware.
+//! `main.rs` wires these together; the black-box tests start the same `Application`.
+
+pub mod config;
+pub mod database;
+pub mod middleware;
+pub mod startup;
+pub mod telemetry;

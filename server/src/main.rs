@@ -1,0 +1,27 @@
+//! `server`: reads the configuration, starts logging, opens the data folder and serves.
+
+use clap::Parser;
+use server::{
+    config::{Command, Config},
+    startup::Application,
+    telemetry,
+};
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    let config = Config::parse();
+    telemetry::init(&config.log);
+    match &config.command {
+        Some(Command::Backup { to }) => {
+            let pool = server::database::open(&config.data_dir).await?;
+            server::database::backup(&pool, to).await?;
+            tracing::info!(to = %to.display(), "backup written");
+            Ok(())
+        }
+        None => {
+            let app = Application::build(config).await?;
+            app.run_until_stopped().await?;
+            Ok(())
+        }
+    }
+}

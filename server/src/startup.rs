@@ -1,0 +1,208 @@
+//! Builds the application: database, session store, state, router and middleware; then
+//! serves it until SIGTERM or Ctrl-C.
+
+use crate::{config::Config, database, middleware};
+use anyhow::Context;
+use app::{
+    error::AppError,
+    server::{password::PasswordHasher, state::AppState, throttle::SignInThrottle},
+    shell,
+};
+use axum::{
+    Router,
+    body::Body,
+    extract::{Request, State},
+    http::{HeaderValue, StatusCode, header},
+    response::{IntoResponse, Response},
+    routing::{get, get_service, post},
+};
+use leptos::prelude::*;
+use std::{net::SocketAddr, sync::Arc, time::Duration};
+use tokio::net::TcpListener;
+use tower_http::{
+    catch_panic::CatchPanicLayer,
+    compression::CompressionLayer, limit::RequestBodyLimitLayer, services::ServeDir,
+    timeout::TimeoutLayer, trace::TraceLayer,
+};
+use tower_sessions::{Expiry, SessionManagerLayer, cookie::SameSite};
+use tower_sessions_sqlx_store::SqliteStore;
+
+/// Bodies larger than this are refused with 413 (uploads get their own limit later).
+const BODY_LIMIT: usize = 1024 * 1024;
+/// A request that takes longer than this is cut off with 408.
+const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
+pub const SESSION_COOKIE: &str = "shutter_session";
+
+pub struct Application {
+    listener: TcpListener,
+    router: Router,
+    pool: sqlx::SqlitePool,
+}
+
+impl Application {
+    pub async fn build(config: Config) -> anyhow::Result<Self> {
+        let pool = database::open(&config.data_dir).await?;
+
+        let session_store = SqliteStore::new(pool.clone()).with_table_name("sessions").map_err(anyhow::Error::msg)?;
+        session_store.migrate().await.context("session store migration failed")?;
+        let session_layer = SessionManagerLayer::new(session_store)
+            .with_name(SESSION_COOKIE)
+            .with_http_only(true)
+            .with_same_site(SameSite::Lax)
+            .with_secure(config.secure_cookies)
+            .with_expiry(Expiry::OnInactivity(time::Duration::days(14)));
+
+        // Leptos renders and resolves resources on the tokio runtime.
+        let _ = any_spawner::Executor::init_tokio();
+        let mut leptos_options = leptos_options();
+        leptos_options.site_root = config.site_root.to_string_lossy().as_ref().into();
+        leptos_options.site_addr = config.bind;
+
+        let state = AppState {
+            leptos_options: leptos_options.clone(),
+            pool: pool.clone(),
+            passwords: PasswordHasher::new(),
+            sign_in_throttle: Arc::new(SignInThrottle::new(Default::default())),
+        };
+
+        let router = router(state, session_layer);
+        let listener = TcpListener::bind(config.bind)
+            .await
+            .with_context(|| format!("cannot listen on {}", config.bind))?;
+        Ok(Self { listener, router, pool })
+    }
+
+    pub fn local_addr(&self) -> SocketAddr {
+        self.listener.local_addr().expect("a bound listener has an address")
+    }
+
+    pub async fn run_until_stopped(self) -> anyhow::Result<()> {
+        tracing::info!(address = %self.local_addr(), "Shutter is listening on http://{}", self.local_addr());
+        axum::serve(self.listener, self.router.into_make_service_with_connect_info::<SocketAddr>())
+            .with_graceful_shutdown(shutdown_signal())
+            .await
+            .context("server error")?;
+        self.pool.close().await;
+        tracing::info!("stopped cleanly");
+        Ok(())
+    }
+}
+
+fn router(state: AppState, session_layer: SessionManagerLayer<SqliteStore>) -> Router {
+    let site_root = state.leptos_options.site_root.to_string();
+    let render_page = {
+        let state = state.clone();
+        let options = state.leptos_options.clone();
+        leptos_axum::render_app_async_with_context(
+            move || provide_context(state.clone()),
+            move || shell(options.clone()),
+        )
+    };
+    // Files of the built site (pkg/, favicon, robots.txt) first; anything else is a page.
+    let pages = ServeDir::new(&site_root)
+        .append_index_html_on_directories(false)
+        .fallback(get(move |req: Request<Body>| page_response(render_page(req))).with_state(()));
+
+    Router::new()
+        .route("/healthz", get(healthz))
+        .route("/api/fn/{*name}", post(server_fn))
+        .route("/accounts/logout/", post(server_fn))
+        .fallback_service(get_service(pages).handle_error(|_| async { StatusCode::INTERNAL_SERVER_ERROR }))
+        .method_not_allowed_fallback(middleware::method_not_allowed)
+        // Listed innermost first: each `.layer` wraps everything above it.
+        .layer(session_layer)
+        .layer(axum::middleware::from_fn(middleware::refuse_cross_site))
+        .layer(axum::middleware::from_fn(middleware::add_trailing_slash))
+        .layer(CompressionLayer::new())
+        .layer(RequestBodyLimitLayer::new(BODY_LIMIT))
+        .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, REQUEST_TIMEOUT))
+        .layer(axum::middleware::from_fn(middleware::security_headers))
+        .layer(CatchPanicLayer::custom(|_| middleware::error_response(&AppError::Internal)))
+        .layer(TraceLayer::new_for_http())
+        .with_state(state)
+}
+
+/// A page that redirected while rendering (e.g. a protected page seen by a visitor)
+/// answers a real 302, whoever asks: Leptos only does so for requests that accept HTML.
+async fn page_response(render: impl std::future::Future<Output = Response>) -> Response {
+    let mut res = render.await;
+    if res.headers().contains_key(header::LOCATION) && res.headers().contains_key(leptos::server_fn::redirect::REDIRECT_HEADER) {
+        res.headers_mut().remove(leptos::server_fn::redirect::REDIRECT_HEADER);
+        *res.status_mut() = StatusCode::FOUND;
+        *res.body_mut() = Body::empty();
+    }
+    res
+}
+
+/// The Leptos options cargo-leptos compiled in (or set in the environment, under
+/// `cargo leptos watch`), else Shutter's defaults.
+fn leptos_options() -> LeptosOptions {
+    let from_cargo_leptos =
+        option_env!("LEPTOS_OUTPUT_NAME").is_some() || std::env::var_os("LEPTOS_OUTPUT_NAME").is_some();
+    from_cargo_leptos
+        .then(|| leptos::config::get_configuration(None).ok())
+        .flatten()
+        .map(|conf| conf.leptos_options)
+        .unwrap_or_else(|| LeptosOptions::builder().output_name("shutter").site_pkg_dir("pkg").build())
+}
+
+/// Runs a server function. A failed one answers 500 with an `AppError` body; give the
+/// response the status (and Retry-After) that error carries, so scripts see a 400, 403,
+/// 409 or 429 rather than a 500. Plain form posts keep Leptos's redirect back to the form.
+async fn server_fn(State(state): State<AppState>, req: Request<Body>) -> Response {
+    let res = leptos_axum::handle_server_fns_with_context(move || provide_context(state.clone()), req)
+        .await
+        .into_response();
+    if res.status() != StatusCode::INTERNAL_SERVER_ERROR {
+        return res;
+    }
+    let (mut parts, body) = res.into_parts();
+    let Ok(bytes) = axum::body::to_bytes(body, 64 * 1024).await else {
+        return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+    };
+    if let Ok(error) = serde_json::from_slice::<AppError>(&bytes) {
+        parts.status = StatusCode::from_u16(error.status_code()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        if let AppError::TooManyRequests { retry_after_secs } = error {
+            parts.headers.insert(header::RETRY_AFTER, HeaderValue::from(retry_after_secs));
+        }
+    }
+    Response::from_parts(parts, Body::from(bytes))
+}
+
+async fn healthz(State(state): State<AppState>) -> impl IntoResponse {
+    match sqlx::query("SELECT 1").execute(&state.pool).await {
+        Ok(_) => (StatusCode::OK, "ok"),
+        Err(e) => {
+            tracing::error!(error = %e, "health check failed");
+            (StatusCode::SERVICE_UNAVAILABLE, "database unavailable")
+        }
+    }
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        if let Err(e) = tokio::signal::ctrl_c().await {
+            tracing::error!(error = %e, "cannot listen for Ctrl-C");
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(e) => {
+                tracing::error!(error = %e, "cannot listen for SIGTERM");
+                std::future::pending::<()>().await;
+            }
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutdown signal received, finishing requests in flight");
+}

@@ -1,0 +1,112 @@
+//! `spawn_app()` and a small client that speaks to server functions like the browser does.
+
+use reqwest::{Client, Response, StatusCode, header, redirect::Policy};
+use server::{config::Config, startup::Application};
+use serde_json::Value;
+use tempfile::TempDir;
+
+pub const PASSWORD: &str = "correct horse battery";
+
+pub struct TestApp {
+    /// `http://localhost:<port>` (localhost, so reqwest keeps Secure cookies too).
+    pub address: String,
+    /// Kept so the folder lives as long as the server.
+    _data_dir: TempDir,
+}
+
+pub async fn spawn_app() -> TestApp {
+    spawn_app_with(|_| {}).await
+}
+
+pub async fn spawn_app_with(customise: impl FnOnce(&mut Config)) -> TestApp {
+    let data_dir = tempfile::tempdir().expect("temp dir");
+    let mut config = Config::for_tests(data_dir.path().to_path_buf());
+    customise(&mut config);
+    let app = Application::build(config).await.expect("the server starts");
+    let port = app.local_addr().port();
+    tokio::spawn(app.run_until_stopped());
+    TestApp { address: format!("http://localhost:{port}"), _data_dir: data_dir }
+}
+
+impl TestApp {
+    /// A fresh browser-like client: its own cookie jar, no automatic redirects.
+    pub fn client(&self) -> Client {
+        Client::builder()
+            .cookie_store(true)
+            .redirect(Policy::none())
+            .build()
+            .expect("client")
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.address, path)
+    }
+
+    /// Calls a server function the way the hydrated app does (form-encoded, same origin).
+    pub async fn call(&self, client: &Client, path: &str, form: &[(&str, &str)]) -> Response {
+        client
+            .post(self.url(path))
+            .header(header::ORIGIN, &self.address)
+            .form(form)
+            .send()
+            .await
+            .expect("request")
+    }
+
+    pub async fn sign_up(&self, client: &Client, username: &str) -> Response {
+        self.call(
+            client,
+            "/api/fn/sign_up",
+            &[
+                ("username", username),
+                ("full_name", "Test Person"),
+                ("email", "test@example.com"),
+                ("password", PASSWORD),
+            ],
+        )
+        .await
+    }
+
+    pub async fn sign_in(&self, client: &Client, username: &str, password: &str) -> Response {
+        self.call(client, "/api/fn/sign_in", &[("username", username), ("password", password)])
+            .await
+    }
+
+    pub async fn sign_out(&self, client: &Client) -> Response {
+        self.call(client, "/accounts/logout/", &[]).await
+    }
+
+    /// The username the server sees on this client's session, if any.
+    pub async fn whoami(&self, client: &Client) -> Option<String> {
+        let res = self.call(client, "/api/fn/current_user", &[]).await;
+        assert_eq!(res.status(), StatusCode::OK);
+        let body: Value = res.json().await.expect("json");
+        body.get("username").and_then(Value::as_str).map(str::to_owned)
+    }
+
+    /// A client signed in as a new user `username`.
+    pub async fn signed_up(&self, username: &str) -> Client {
+        let client = self.client();
+        let res = self.sign_up(&client, username).await;
+        assert_eq!(res.status(), StatusCode::OK, "sign up {username}: {}", res.text().await.unwrap_or_default());
+        client
+    }
+}
+
+/// The `shutter_session` cookie a response sets, as `name=value`.
+pub fn session_cookie(res: &Response) -> Option<String> {
+    res.headers()
+        .get_all(header::SET_COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|v| v.starts_with("shutter_session="))
+        .map(|v| v.split(';').next().unwrap_or_default().to_owned())
+}
+
+/// The `message` of an error answer (`{"message", "status_code", ...}`).
+pub async fn error_message(res: Response) -> String {
+    let status = res.status().as_u16();
+    let body: Value = res.json().await.expect("error body is JSON");
+    assert_eq!(body["status_code"], status, "status_code in the body matches the HTTP status");
+    body["message"].as_str().expect("message").to_owned()
+}

@@ -1,0 +1,8 @@
+//! Black-box tests: each test starts a real Shutter server on port 0 with its own
+//! temporary data folder and talks to it over HTTP, as a browser or a script would.
+
+mod accounts;
+mod helpers;
+mod pages;
+mod security;
+mod sessions;
