@@ -94,7 +94,12 @@ impl From<AppError> for WireError {
             AppError::TooManyRequests { retry_after_secs } => Some(retry_after_secs),
             _ => None,
         };
-        WireError { message: e.to_string(), status_code: e.status_code(), code: e.code().to_owned(), retry_after_secs }
+        WireError {
+            message: e.to_string(),
+            status_code: e.status_code(),
+            code: e.code().to_owned(),
+            retry_after_secs,
+        }
     }
 }
 
@@ -145,10 +150,10 @@ impl FromServerFnError for AppError {
 #[cfg(feature = "ssr")]
 impl From<sqlx::Error> for AppError {
     fn from(e: sqlx::Error) -> Self {
-        if let sqlx::Error::Database(db) = &e {
-            if db.is_unique_violation() {
-                return AppError::Conflict("That already exists.".into());
-            }
+        if let sqlx::Error::Database(db) = &e
+            && db.is_unique_violation()
+        {
+            return AppError::Conflict("That already exists.".into());
         }
         tracing::error!(error = %e, "database error");
         AppError::Internal

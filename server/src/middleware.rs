@@ -38,7 +38,10 @@ pub async fn security_headers(mut req: Request, next: Next) -> Response {
         (header::REFERRER_POLICY, "same-origin"),
         (header::X_FRAME_OPTIONS, "DENY"),
         (header::HeaderName::from_static("cross-origin-opener-policy"), "same-origin"),
-        (header::HeaderName::from_static("permissions-policy"), "camera=(), microphone=(), geolocation=(), interest-cohort=()"),
+        (
+            header::HeaderName::from_static("permissions-policy"),
+            "camera=(), microphone=(), geolocation=(), interest-cohort=()",
+        ),
     ] {
         headers.entry(name).or_insert(HeaderValue::from_static(value));
     }
@@ -63,10 +66,11 @@ fn is_safe_method(method: &Method) -> bool {
 
 fn is_same_site(headers: &HeaderMap) -> bool {
     let text = |name| headers.get(name).and_then(|v: &HeaderValue| v.to_str().ok());
-    if let Some(site) = text(header::HeaderName::from_static("sec-fetch-site")) {
-        if site != "same-origin" && site != "none" {
-            return false;
-        }
+    if let Some(site) = text(header::HeaderName::from_static("sec-fetch-site"))
+        && site != "same-origin"
+        && site != "none"
+    {
+        return false;
     }
     let Some(host) = text(header::HOST) else {
         return false;
@@ -110,7 +114,6 @@ pub async fn method_not_allowed() -> Response {
     res
 }
 
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -126,7 +129,10 @@ mod tests {
     #[test]
     fn same_origin_requests_pass() {
         assert!(is_same_site(&headers(&[("host", "localhost:3000"), ("origin", "http://localhost:3000")])));
-        assert!(is_same_site(&headers(&[("host", "localhost:3000"), ("referer", "http://localhost:3000/accounts/login/")])));
+        assert!(is_same_site(&headers(&[
+            ("host", "localhost:3000"),
+            ("referer", "http://localhost:3000/accounts/login/")
+        ])));
         assert!(is_same_site(&headers(&[("host", "localhost:3000")])), "non-browser clients send neither");
     }
 
@@ -134,7 +140,10 @@ mod tests {
     fn cross_site_requests_are_refused() {
         assert!(!is_same_site(&headers(&[("host", "localhost:3000"), ("origin", "https://evil.example")])));
         assert!(!is_same_site(&headers(&[("host", "localhost:3000"), ("origin", "null")])));
-        assert!(!is_same_site(&headers(&[("host", "localhost:3000"), ("referer", "https://evil.example/x")])));
+        assert!(!is_same_site(&headers(&[
+            ("host", "localhost:3000"),
+            ("referer", "https://evil.example/x")
+        ])));
         assert!(!is_same_site(&headers(&[("host", "localhost:3000"), ("sec-fetch-site", "cross-site")])));
         assert!(!is_same_site(&headers(&[("host", "localhost:3000"), ("sec-fetch-site", "same-site")])));
     }

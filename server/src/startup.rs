@@ -20,11 +20,10 @@ use leptos::prelude::*;
 use std::{net::SocketAddr, sync::Arc, time::Duration};
 use tokio::net::TcpListener;
 use tower_http::{
-    catch_panic::CatchPanicLayer,
-    compression::CompressionLayer, limit::RequestBodyLimitLayer, services::ServeDir,
-    timeout::TimeoutLayer, trace::TraceLayer,
+    catch_panic::CatchPanicLayer, compression::CompressionLayer, limit::RequestBodyLimitLayer,
+    services::ServeDir, timeout::TimeoutLayer, trace::TraceLayer,
 };
-use tower_sessions::{Expiry, SessionManagerLayer, cookie::SameSite};
+use tower_sessions::{ExpiredDeletion, Expiry, SessionManagerLayer, cookie::SameSite};
 use tower_sessions_sqlx_store::SqliteStore;
 
 /// Bodies larger than this are refused with 413 (uploads get their own limit later).
@@ -37,14 +36,20 @@ pub struct Application {
     listener: TcpListener,
     router: Router,
     pool: sqlx::SqlitePool,
+    session_sweeper: tokio::task::JoinHandle<Result<(), tower_sessions::session_store::Error>>,
 }
 
 impl Application {
     pub async fn build(config: Config) -> anyhow::Result<Self> {
         let pool = database::open(&config.data_dir).await?;
 
-        let session_store = SqliteStore::new(pool.clone()).with_table_name("sessions").map_err(anyhow::Error::msg)?;
+        let session_store =
+            SqliteStore::new(pool.clone()).with_table_name("sessions").map_err(anyhow::Error::msg)?;
         session_store.migrate().await.context("session store migration failed")?;
+        // Sweep expired sessions hourly; stopped with the server.
+        let session_sweeper = tokio::task::spawn(
+            session_store.clone().continuously_delete_expired(tokio::time::Duration::from_secs(3600)),
+        );
         let session_layer = SessionManagerLayer::new(session_store)
             .with_name(SESSION_COOKIE)
             .with_http_only(true)
@@ -69,7 +74,7 @@ impl Application {
         let listener = TcpListener::bind(config.bind)
             .await
             .with_context(|| format!("cannot listen on {}", config.bind))?;
-        Ok(Self { listener, router, pool })
+        Ok(Self { listener, router, pool, session_sweeper })
     }
 
     pub fn local_addr(&self) -> SocketAddr {
@@ -82,6 +87,7 @@ impl Application {
             .with_graceful_shutdown(shutdown_signal())
             .await
             .context("server error")?;
+        self.session_sweeper.abort();
         self.pool.close().await;
         tracing::info!("stopped cleanly");
         Ok(())
@@ -126,7 +132,9 @@ fn router(state: AppState, session_layer: SessionManagerLayer<SqliteStore>) -> R
 /// answers a real 302, whoever asks: Leptos only does so for requests that accept HTML.
 async fn page_response(render: impl std::future::Future<Output = Response>) -> Response {
     let mut res = render.await;
-    if res.headers().contains_key(header::LOCATION) && res.headers().contains_key(leptos::server_fn::redirect::REDIRECT_HEADER) {
+    if res.headers().contains_key(header::LOCATION)
+        && res.headers().contains_key(leptos::server_fn::redirect::REDIRECT_HEADER)
+    {
         res.headers_mut().remove(leptos::server_fn::redirect::REDIRECT_HEADER);
         *res.status_mut() = StatusCode::FOUND;
         *res.body_mut() = Body::empty();

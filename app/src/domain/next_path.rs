@@ -36,7 +36,9 @@ mod tests {
     #[test]
     fn keeps_local_paths_only() {
         assert_eq!(NextPath::parse_or_home(Some("/accounts/edit/?a=1")).as_str(), "/accounts/edit/?a=1");
-        for bad in ["https://evil.example/", "//evil.example", "/\\evil.example", "javascript:alert(1)", "", "/\tx"] {
+        for bad in
+            ["https://evil.example/", "//evil.example", "/\\evil.example", "javascript:alert(1)", "", "/\tx"]
+        {
             assert_eq!(NextPath::parse_or_home(Some(bad)).as_str(), "/", "{bad:?}");
         }
         assert_eq!(NextPath::parse_or_home(None).as_str(), "/");

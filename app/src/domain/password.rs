@@ -12,14 +12,10 @@ impl Password {
     pub fn parse(raw: &str) -> Result<Self, InvalidInput> {
         let len = raw.chars().count();
         if len < MIN_LEN {
-            return Err(InvalidInput::new(format!(
-                "A password needs at least {MIN_LEN} characters."
-            )));
+            return Err(InvalidInput::new(format!("A password needs at least {MIN_LEN} characters.")));
         }
         if len > MAX_LEN {
-            return Err(InvalidInput::new(format!(
-                "A password has at most {MAX_LEN} characters."
-            )));
+            return Err(InvalidInput::new(format!("A password has at most {MAX_LEN} characters.")));
         }
         Ok(Self(raw.to_owned()))
     }

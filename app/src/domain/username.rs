@@ -7,8 +7,26 @@ pub const MAX_LEN: usize = 30;
 
 /// Words that are, or may become, top-level paths of the site.
 const RESERVED: &[&str] = &[
-    "accounts", "admin", "api", "explore", "healthz", "login", "logout", "me", "new", "notifications",
-    "pkg", "posts", "root", "search", "settings", "shutter", "static", "tags", "uploads", "users",
+    "accounts",
+    "admin",
+    "api",
+    "explore",
+    "healthz",
+    "login",
+    "logout",
+    "me",
+    "new",
+    "notifications",
+    "pkg",
+    "posts",
+    "root",
+    "search",
+    "settings",
+    "shutter",
+    "static",
+    "tags",
+    "uploads",
+    "users",
 ];
 
 /// A valid username, always stored in lower case.
@@ -22,17 +40,10 @@ impl Username {
             return Err(InvalidInput::new("Enter a username."));
         }
         if name.chars().count() > MAX_LEN {
-            return Err(InvalidInput::new(format!(
-                "A username has at most {MAX_LEN} characters."
-            )));
+            return Err(InvalidInput::new(format!("A username has at most {MAX_LEN} characters.")));
         }
-        if !name
-            .chars()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '.' || c == '_')
-        {
-            return Err(InvalidInput::new(
-                "A username may only use letters a–z, digits, '.' and '_'.",
-            ));
+        if !name.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '.' || c == '_') {
+            return Err(InvalidInput::new("A username may only use letters a–z, digits, '.' and '_'."));
         }
         if RESERVED.contains(&name.as_str()) {
             return Err(InvalidInput::new("This username is reserved."));

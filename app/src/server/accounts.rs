@@ -94,9 +94,8 @@ pub async fn update_profile(
 
 /// Checks `password` against the signed-in user's own hash; returns that hash.
 async fn confirm_password(state: &AppState, me: &CurrentUser, password: &str) -> Result<String, AppError> {
-    let credentials = db::users::credentials_by_id(&state.pool, me.id)
-        .await?
-        .ok_or(AppError::SignInRequired)?;
+    let credentials =
+        db::users::credentials_by_id(&state.pool, me.id).await?.ok_or(AppError::SignInRequired)?;
     let candidate: String = password.chars().take(password::MAX_LEN).collect();
     let hash = credentials.password_hash;
     if state.passwords.verify(candidate, Some(hash.clone())).await? {

@@ -27,10 +27,7 @@ pub async fn current_session() -> Result<Session, AppError> {
 
 /// The peer address of the connection (no proxy headers are trusted).
 pub async fn client_ip() -> Option<IpAddr> {
-    leptos_axum::extract::<ConnectInfo<SocketAddr>>()
-        .await
-        .ok()
-        .map(|ConnectInfo(addr)| addr.ip())
+    leptos_axum::extract::<ConnectInfo<SocketAddr>>().await.ok().map(|ConnectInfo(addr)| addr.ip())
 }
 
 pub async fn current_user() -> Result<Option<CurrentUser>, AppError> {

@@ -33,9 +33,7 @@ impl PasswordHasher {
     pub async fn hash(&self, password: Password) -> Result<String, AppError> {
         tokio::task::spawn_blocking(move || {
             let salt = SaltString::generate(&mut OsRng);
-            argon2()
-                .hash_password(password.expose().as_bytes(), &salt)
-                .map(|h| h.to_string())
+            argon2().hash_password(password.expose().as_bytes(), &salt).map(|h| h.to_string())
         })
         .await
         .map_err(|e| {

@@ -23,10 +23,7 @@ fn session_error(e: tower_sessions::session::Error) -> AppError {
 /// Signs `user_id` in on this session, under a new session id (no fixation).
 pub async fn start(session: &Session, user_id: i64, epoch: i64) -> Result<(), AppError> {
     session.cycle_id().await.map_err(session_error)?;
-    session
-        .insert(AUTH_KEY, SessionAuth { user_id, epoch })
-        .await
-        .map_err(session_error)
+    session.insert(AUTH_KEY, SessionAuth { user_id, epoch }).await.map_err(session_error)
 }
 
 /// Keeps this session valid after the user's epoch moved (their own password change).
@@ -46,11 +43,9 @@ pub async fn current_user(pool: &SqlitePool, session: &Session) -> Result<Option
         return Ok(None);
     };
     match db::users::find_session_user(pool, auth.user_id).await? {
-        Some(user) if user.session_epoch == auth.epoch => Ok(Some(CurrentUser {
-            id: user.id,
-            username: user.username,
-            full_name: user.full_name,
-        })),
+        Some(user) if user.session_epoch == auth.epoch => {
+            Ok(Some(CurrentUser { id: user.id, username: user.username, full_name: user.full_name }))
+        }
         _ => {
             end(session).await?;
             Ok(None)

@@ -19,11 +19,7 @@ pub struct ThrottlePolicy {
 
 impl Default for ThrottlePolicy {
     fn default() -> Self {
-        Self {
-            window: Duration::from_secs(15 * 60),
-            max_failures_per_account: 5,
-            max_failures_per_ip: 20,
-        }
+        Self { window: Duration::from_secs(15 * 60), max_failures_per_account: 5, max_failures_per_ip: 20 }
     }
 }
 
@@ -53,10 +49,10 @@ impl SignInThrottle {
         let mut consider = |key: Key, limit: usize| {
             if let Some(times) = failures.get_mut(&key) {
                 Self::expire(times, now, self.policy.window);
-                if times.len() >= limit {
-                    if let Some(oldest) = times.front() {
-                        wait = wait.max(self.policy.window.saturating_sub(now - *oldest));
-                    }
+                if times.len() >= limit
+                    && let Some(oldest) = times.front()
+                {
+                    wait = wait.max(self.policy.window.saturating_sub(now - *oldest));
                 }
             }
         };
@@ -100,7 +96,11 @@ mod tests {
     use super::*;
 
     fn policy() -> ThrottlePolicy {
-        ThrottlePolicy { window: Duration::from_secs(60), max_failures_per_account: 3, max_failures_per_ip: 5 }
+        ThrottlePolicy {
+            window: Duration::from_secs(60),
+            max_failures_per_account: 3,
+            max_failures_per_ip: 5,
+        }
     }
 
     #[test]

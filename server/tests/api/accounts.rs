@@ -23,7 +23,11 @@ async fn signing_up_signs_you_in_and_goes_to_next() {
         .await;
     assert_eq!(res.status(), StatusCode::OK);
     assert_eq!(res.headers()["location"], "/accounts/edit/");
-    assert_eq!(app.whoami(&client).await.as_deref(), Some("ada.lovelace"), "usernames are stored in lower case");
+    assert_eq!(
+        app.whoami(&client).await.as_deref(),
+        Some("ada.lovelace"),
+        "usernames are stored in lower case"
+    );
 }
 
 #[tokio::test]
@@ -40,7 +44,8 @@ async fn duplicate_username_is_409_whatever_the_case() {
 #[tokio::test]
 async fn sign_up_refuses_bad_input_with_400_and_creates_nothing() {
     let app = spawn_app().await;
-    let good = [("username", "linus"), ("full_name", "Linus"), ("email", "l@example.com"), ("password", PASSWORD)];
+    let good =
+        [("username", "linus"), ("full_name", "Linus"), ("email", "l@example.com"), ("password", PASSWORD)];
     let cases: &[(&str, &str, &str)] = &[
         ("username", "", "Enter a username."),
         ("username", "has space", "A username may only use letters a–z, digits, '.' and '_'."),
@@ -182,7 +187,11 @@ async fn changing_password_needs_the_old_one_and_ends_other_sessions() {
     assert_eq!(app.sign_in(&phone, "hedy", PASSWORD).await.status(), StatusCode::OK);
 
     let res = app
-        .call(&laptop, "/api/fn/change_password", &[("old_password", "not my password"), ("new_password", "frequency hopping")])
+        .call(
+            &laptop,
+            "/api/fn/change_password",
+            &[("old_password", "not my password"), ("new_password", "frequency hopping")],
+        )
         .await;
     assert_eq!(res.status(), StatusCode::FORBIDDEN);
     assert_eq!(error_message(res).await, "Your current password is not correct.");
@@ -193,7 +202,11 @@ async fn changing_password_needs_the_old_one_and_ends_other_sessions() {
     assert_eq!(app.whoami(&phone).await.as_deref(), Some("hedy"), "refused changes end nothing");
 
     let res = app
-        .call(&laptop, "/api/fn/change_password", &[("old_password", PASSWORD), ("new_password", "frequency hopping")])
+        .call(
+            &laptop,
+            "/api/fn/change_password",
+            &[("old_password", PASSWORD), ("new_password", "frequency hopping")],
+        )
         .await;
     assert_eq!(res.status(), StatusCode::OK);
     assert_eq!(app.whoami(&laptop).await.as_deref(), Some("hedy"), "this session stays signed in");

@@ -1,8 +1,8 @@
 //! `spawn_app()` and a small client that speaks to server functions like the browser does.
 
 use reqwest::{Client, Response, StatusCode, header, redirect::Policy};
-use server::{config::Config, startup::Application};
 use serde_json::Value;
+use server::{config::Config, startup::Application};
 use tempfile::TempDir;
 
 pub const PASSWORD: &str = "correct horse battery";
@@ -31,11 +31,7 @@ pub async fn spawn_app_with(customise: impl FnOnce(&mut Config)) -> TestApp {
 impl TestApp {
     /// A fresh browser-like client: its own cookie jar, no automatic redirects.
     pub fn client(&self) -> Client {
-        Client::builder()
-            .cookie_store(true)
-            .redirect(Policy::none())
-            .build()
-            .expect("client")
+        Client::builder().cookie_store(true).redirect(Policy::none()).build().expect("client")
     }
 
     pub fn url(&self, path: &str) -> String {
@@ -68,8 +64,7 @@ impl TestApp {
     }
 
     pub async fn sign_in(&self, client: &Client, username: &str, password: &str) -> Response {
-        self.call(client, "/api/fn/sign_in", &[("username", username), ("password", password)])
-            .await
+        self.call(client, "/api/fn/sign_in", &[("username", username), ("password", password)]).await
     }
 
     pub async fn sign_out(&self, client: &Client) -> Response {
@@ -88,7 +83,12 @@ impl TestApp {
     pub async fn signed_up(&self, username: &str) -> Client {
         let client = self.client();
         let res = self.sign_up(&client, username).await;
-        assert_eq!(res.status(), StatusCode::OK, "sign up {username}: {}", res.text().await.unwrap_or_default());
+        assert_eq!(
+            res.status(),
+            StatusCode::OK,
+            "sign up {username}: {}",
+            res.text().await.unwrap_or_default()
+        );
         client
     }
 }

@@ -6,12 +6,16 @@ use reqwest::{StatusCode, header};
 #[tokio::test]
 async fn cross_site_posts_are_refused_and_change_nothing() {
     let app = spawn_app().await;
-    let form = [("username", "mallory"), ("full_name", "M"), ("email", "m@example.com"), ("password", PASSWORD)];
+    let form =
+        [("username", "mallory"), ("full_name", "M"), ("email", "m@example.com"), ("password", PASSWORD)];
     let attempts = [
         vec![(header::ORIGIN, "https://evil.example".to_owned())],
         vec![(header::ORIGIN, "null".to_owned())],
         vec![(header::REFERER, "https://evil.example/page".to_owned())],
-        vec![(header::HeaderName::from_static("sec-fetch-site"), "cross-site".to_owned()), (header::ORIGIN, app.address.clone())],
+        vec![
+            (header::HeaderName::from_static("sec-fetch-site"), "cross-site".to_owned()),
+            (header::ORIGIN, app.address.clone()),
+        ],
     ];
     for headers in attempts {
         let mut req = app.client().post(app.url("/api/fn/sign_up")).form(&form);
@@ -22,7 +26,11 @@ async fn cross_site_posts_are_refused_and_change_nothing() {
         assert_eq!(res.status(), StatusCode::FORBIDDEN, "{headers:?}");
         assert_eq!(error_message(res).await, "Cross-site request refused.");
     }
-    assert_eq!(app.sign_in(&app.client(), "mallory", PASSWORD).await.status(), StatusCode::FORBIDDEN, "no account was made");
+    assert_eq!(
+        app.sign_in(&app.client(), "mallory", PASSWORD).await.status(),
+        StatusCode::FORBIDDEN,
+        "no account was made"
+    );
 }
 
 #[tokio::test]
@@ -87,7 +95,11 @@ async fn next_cannot_send_people_to_another_site() {
     app.signed_up("eve").await;
     for next in ["https://evil.example/", "//evil.example/", "/\\evil.example"] {
         let res = app
-            .call(&app.client(), "/api/fn/sign_in", &[("username", "eve"), ("password", PASSWORD), ("next", next)])
+            .call(
+                &app.client(),
+                "/api/fn/sign_in",
+                &[("username", "eve"), ("password", PASSWORD), ("next", next)],
+            )
             .await;
         assert_eq!(res.status(), StatusCode::OK);
         assert_eq!(res.headers()["location"], "/", "next={next}");

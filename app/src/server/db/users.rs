@@ -52,7 +52,10 @@ pub async fn find_session_user(pool: &SqlitePool, id: i64) -> Result<Option<Sess
         .await
 }
 
-pub async fn credentials_by_username(pool: &SqlitePool, username: &str) -> Result<Option<Credentials>, sqlx::Error> {
+pub async fn credentials_by_username(
+    pool: &SqlitePool,
+    username: &str,
+) -> Result<Option<Credentials>, sqlx::Error> {
     sqlx::query_as("SELECT id, password_hash, session_epoch FROM users WHERE username = ?")
         .bind(username)
         .fetch_optional(pool)
@@ -111,9 +114,5 @@ pub async fn replace_password(
 
 /// Deletes the user; their rows in other tables go with them (ON DELETE CASCADE).
 pub async fn delete(pool: &SqlitePool, id: i64) -> Result<bool, sqlx::Error> {
-    sqlx::query("DELETE FROM users WHERE id = ?")
-        .bind(id)
-        .execute(pool)
-        .await
-        .map(|r| r.rows_affected() == 1)
+    sqlx::query("DELETE FROM users WHERE id = ?").bind(id).execute(pool).await.map(|r| r.rows_affected() == 1)
 }
