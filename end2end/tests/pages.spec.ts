@@ -1,5 +1,4 @@
 import { expect, test } from '@playwright/test';
-import fs from 'node:fs';
 import { expectSignedOut, fieldError, header, newAccount, open, signUp } from './helpers';
 
 const BAD_USERNAME_MESSAGE = "A username may only use letters a–z, digits, '.' and '_'.";
@@ -134,7 +133,6 @@ test.describe('screenshots', () => {
   ];
   for (const { label, size } of viewports) {
     test(`landing and sign-up pages fit a ${label} screen`, async ({ page }, testInfo) => {
-      fs.mkdirSync('/tmp/shots', { recursive: true });
       await page.setViewportSize(size);
       const project = testInfo.project.name;
 
@@ -143,7 +141,7 @@ test.describe('screenshots', () => {
       await expect(h1).toBeVisible();
       const box = await h1.boundingBox();
       expect(box!.x + box!.width).toBeLessThanOrEqual(size.width);
-      await page.screenshot({ path: `/tmp/shots/${project}-landing-${label}.png`, fullPage: true });
+      await page.screenshot({ path: testInfo.outputPath(`${project}-landing-${label}.png`), fullPage: true });
 
       await open(page, '/accounts/create/');
       await expect(page.getByRole('heading', { level: 1, name: 'Create an account' })).toBeVisible();
@@ -151,7 +149,7 @@ test.describe('screenshots', () => {
       await expect(button).toBeVisible();
       const buttonBox = await button.boundingBox();
       expect(buttonBox!.x + buttonBox!.width).toBeLessThanOrEqual(size.width);
-      await page.screenshot({ path: `/tmp/shots/${project}-signup-${label}.png`, fullPage: true });
+      await page.screenshot({ path: testInfo.outputPath(`${project}-signup-${label}.png`), fullPage: true });
     });
   }
 });

@@ -70,7 +70,9 @@ pub async fn update_profile(full_name: String, email: String, bio: String) -> Re
     let email = Email::parse(&email)?;
     let bio = Bio::parse(&bio)?;
     let me = auth::require_user().await?;
-    accounts::update_profile(&auth::state()?, &me, full_name, email, bio).await
+    accounts::update_profile(&auth::state()?, &me, full_name, email, bio).await?;
+    leptos_axum::redirect("/accounts/edit/?saved=1");
+    Ok(())
 }
 
 #[server(prefix = "/api/fn", endpoint = "change_password")]
@@ -81,7 +83,9 @@ pub async fn change_password(old_password: String, new_password: String) -> Resu
     let new_password = Password::parse(&new_password)?;
     let me = auth::require_user().await?;
     let session = auth::current_session().await?;
-    accounts::change_password(&auth::state()?, &session, &me, &old_password, new_password).await
+    accounts::change_password(&auth::state()?, &session, &me, &old_password, new_password).await?;
+    leptos_axum::redirect("/accounts/password/?changed=1");
+    Ok(())
 }
 
 #[server(prefix = "/api/fn", endpoint = "delete_account")]

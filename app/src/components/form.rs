@@ -3,6 +3,7 @@
 
 use crate::{domain::InvalidInput, error::AppError};
 use leptos::prelude::*;
+use leptos_router::hooks::use_query_map;
 
 /// A domain parser, used for live validation: `Username::parse`, `Email::parse`, …
 pub type Check = fn(&str) -> Result<(), InvalidInput>;
@@ -108,15 +109,20 @@ where
     move || action.value().get().and_then(Result::err).map(|error| view! { <ErrorMessage error /> })
 }
 
-/// "Saved." after the last run of `action` succeeded.
+/// `message` once `action` succeeded. Without JavaScript the server redirects back to the
+/// form with `?<flag>=1` (Leptos carries only errors back), which shows the same message.
 #[component]
-pub fn ActionDone<S>(action: ServerAction<S>, message: &'static str) -> impl IntoView
+pub fn ActionDone<S>(action: ServerAction<S>, flag: &'static str, message: &'static str) -> impl IntoView
 where
     S: leptos::server_fn::ServerFn<Error = AppError> + Clone + Send + Sync + 'static,
     S::Output: Clone + Send + Sync + 'static,
 {
+    let query = use_query_map();
     move || {
-        matches!(action.value().get(), Some(Ok(_)))
-            .then(|| view! { <p class="form-success" role="status">{message}</p> })
+        let done = match action.value().get() {
+            Some(result) => result.is_ok(),
+            None => query.read().get(flag).is_some(),
+        };
+        done.then(|| view! { <p class="form-success" role="status">{message}</p> })
     }
 }

@@ -145,6 +145,7 @@ async fn profile_edits_are_saved_and_validated() {
         )
         .await;
     assert_eq!(res.status(), StatusCode::OK);
+    assert_eq!(res.headers()["location"], "/accounts/edit/?saved=1", "back to the form, saying it saved");
     let settings: Value = app.call(&client, "/api/fn/profile_settings", &[]).await.json().await.unwrap();
     assert_eq!(settings["full_name"], "Katherine Johnson");
     assert_eq!(settings["email"], "kj@nasa.gov");

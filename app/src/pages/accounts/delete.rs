@@ -14,18 +14,18 @@ use leptos_meta::Title;
 
 #[component]
 pub fn DeleteAccountPage() -> impl IntoView {
+    let action = ServerAction::<DeleteAccount>::new();
+    use_auth().refresh_after(action);
     view! {
         <Title text="Delete account" />
         <RequireUser>
-            <DeleteAccountForm />
+            <DeleteAccountForm action />
         </RequireUser>
     }
 }
 
 #[component]
-fn DeleteAccountForm() -> impl IntoView {
-    let action = ServerAction::<DeleteAccount>::new();
-    use_auth().refresh_after(action);
+fn DeleteAccountForm(action: ServerAction<DeleteAccount>) -> impl IntoView {
     view! {
         <section class="card narrow">
             <SettingsTabs current="/accounts/delete/" />

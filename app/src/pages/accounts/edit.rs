@@ -9,25 +9,32 @@ use crate::{
         require_user::RequireUser,
     },
     domain::{Email, FullName, bio},
+    dto::ProfileSettings,
+    error::AppError,
 };
 use leptos::{either::Either, prelude::*};
 use leptos_meta::Title;
 
 #[component]
 pub fn EditProfilePage() -> impl IntoView {
+    let action = ServerAction::<UpdateProfile>::new();
+    use_auth().refresh_after(action);
+    let settings = Resource::new(move || action.version().get(), |_| get_profile_settings());
     view! {
         <Title text="Edit profile" />
         <RequireUser>
-            <EditProfileForm />
+            <EditProfileForm action settings />
         </RequireUser>
     }
 }
 
+/// The action and its data live in the page, not in the form: `RequireUser` re-renders the
+/// form when the saved name refreshes the nav, and the form must keep the action's result.
 #[component]
-fn EditProfileForm() -> impl IntoView {
-    let action = ServerAction::<UpdateProfile>::new();
-    use_auth().refresh_after(action);
-    let settings = Resource::new(move || action.version().get(), |_| get_profile_settings());
+fn EditProfileForm(
+    action: ServerAction<UpdateProfile>,
+    settings: Resource<Result<ProfileSettings, AppError>>,
+) -> impl IntoView {
     view! {
         <section class="card narrow">
             <SettingsTabs current="/accounts/edit/" />
@@ -38,7 +45,7 @@ fn EditProfileForm() -> impl IntoView {
                         Ok(s) => Either::Left(view! {
                             <ActionForm action attr:class="form" attr:novalidate=true>
                                 <ActionError action />
-                                <ActionDone action message="Profile saved." />
+                                <ActionDone action flag="saved" message="Profile saved." />
                                 <p class="muted">"Username: " <strong>{s.username}</strong></p>
                                 <Field label="Full name" name="full_name" autocomplete="name" value=s.full_name check=|s| FullName::parse(s).map(drop) />
                                 <Field label="Email" name="email" kind="email" autocomplete="email" value=s.email check=|s| Email::parse(s).map(drop) />

@@ -14,17 +14,17 @@ use leptos_meta::Title;
 
 #[component]
 pub fn ChangePasswordPage() -> impl IntoView {
+    let action = ServerAction::<ChangePassword>::new();
     view! {
         <Title text="Change password" />
         <RequireUser>
-            <ChangePasswordForm />
+            <ChangePasswordForm action />
         </RequireUser>
     }
 }
 
 #[component]
-fn ChangePasswordForm() -> impl IntoView {
-    let action = ServerAction::<ChangePassword>::new();
+fn ChangePasswordForm(action: ServerAction<ChangePassword>) -> impl IntoView {
     view! {
         <section class="card narrow">
             <SettingsTabs current="/accounts/password/" />
@@ -32,7 +32,7 @@ fn ChangePasswordForm() -> impl IntoView {
             <p class="muted">"You stay signed in here; every other device is signed out."</p>
             <ActionForm action attr:class="form" attr:novalidate=true>
                 <ActionError action />
-                <ActionDone action message="Password changed. Other sessions were signed out." />
+                <ActionDone action flag="changed" message="Password changed. Other sessions were signed out." />
                 <Field label="Current password" name="old_password" kind="password" autocomplete="current-password" />
                 <Field
                     label="New password"
