@@ -1,6 +1,6 @@
 //! Configuration from flags and environment variables (`server --help`).
 
-use clap::{Parser, Subcommand};
+use clap::{Parser, Subcommand, ValueEnum};
 use std::{net::SocketAddr, path::PathBuf};
 
 #[derive(Debug, Clone, Parser)]
@@ -18,9 +18,18 @@ pub struct Config {
     #[arg(long, env = "SHUTTER_LOG", default_value = "info,tower_http=info,sqlx=warn")]
     pub log: String,
 
+    /// Log format: human-readable text, or one JSON object per line for log collectors.
+    #[arg(long, env = "SHUTTER_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text)]
+    pub log_format: LogFormat,
+
     /// Mark the session cookie Secure (send it over HTTPS only). Turn on behind TLS.
     #[arg(long, env = "SHUTTER_SECURE_COOKIES", default_value_t = false)]
     pub secure_cookies: bool,
+
+    /// The public address of the site behind a reverse proxy that rewrites Host, e.g.
+    /// https://photos.example.org. Cross-site checks compare Origin against it.
+    #[arg(long, env = "SHUTTER_PUBLIC_URL")]
+    pub public_url: Option<http::Uri>,
 
     /// Folder with the built site (WASM, JS, CSS, public files), as cargo-leptos writes it.
     #[arg(long, env = "SHUTTER_SITE_ROOT", default_value = "target/site")]
@@ -28,6 +37,12 @@ pub struct Config {
 
     #[command(subcommand)]
     pub command: Option<Command>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LogFormat {
+    Text,
+    Json,
 }
 
 #[derive(Debug, Clone, Subcommand)]
@@ -47,7 +62,9 @@ impl Config {
             data_dir,
             bind: SocketAddr::from(([127, 0, 0, 1], 0)),
             log: "warn".into(),
+            log_format: LogFormat::Text,
             secure_cookies: false,
+            public_url: None,
             site_root: PathBuf::from("target/site"),
             command: None,
         }

@@ -10,7 +10,7 @@ use server::{
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     let config = Config::parse();
-    telemetry::init(&config.log);
+    telemetry::init(&config.log, config.log_format);
     match &config.command {
         Some(Command::Backup { to }) => {
             let pool = server::database::open(&config.data_dir).await?;

@@ -3,7 +3,7 @@
 
 use app::error::AppError;
 use axum::{
-    extract::Request,
+    extract::{Request, State},
     http::{HeaderMap, HeaderValue, Method, StatusCode, Uri, header},
     middleware::Next,
     response::{IntoResponse, Redirect, Response},
@@ -48,11 +48,23 @@ pub async fn security_headers(mut req: Request, next: Next) -> Response {
     res
 }
 
+/// The `host[:port]` people reach the site at, when a reverse proxy hides it from the
+/// Host header (`--public-url`). `None`: trust the request's own Host.
+#[derive(Debug, Clone, Default)]
+pub struct PublicAuthority(pub Option<String>);
+
 /// CSRF defence beside SameSite=Lax cookies: a state-changing request that a browser
 /// marks as coming from another site, or whose Origin (or Referer) names another host,
 /// is refused with 403. Requests without those headers (scripts, curl) pass.
-pub async fn refuse_cross_site(req: Request, next: Next) -> Response {
-    if is_safe_method(req.method()) || is_same_site(req.headers()) {
+pub async fn refuse_cross_site(State(public): State<PublicAuthority>, req: Request, next: Next) -> Response {
+    let expected = public.0.as_deref().or_else(|| {
+        // HTTP/1.1 names the host in Host; HTTP/2 in the URI's authority.
+        req.headers()
+            .get(header::HOST)
+            .and_then(|v| v.to_str().ok())
+            .or(req.uri().authority().map(|a| a.as_str()))
+    });
+    if is_safe_method(req.method()) || expected.is_some_and(|host| is_same_site(req.headers(), host)) {
         next.run(req).await
     } else {
         tracing::warn!(method = %req.method(), path = %req.uri().path(), "cross-site request refused");
@@ -64,7 +76,7 @@ fn is_safe_method(method: &Method) -> bool {
     matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS)
 }
 
-fn is_same_site(headers: &HeaderMap) -> bool {
+fn is_same_site(headers: &HeaderMap, host: &str) -> bool {
     let text = |name| headers.get(name).and_then(|v: &HeaderValue| v.to_str().ok());
     if let Some(site) = text(header::HeaderName::from_static("sec-fetch-site"))
         && site != "same-origin"
@@ -72,9 +84,6 @@ fn is_same_site(headers: &HeaderMap) -> bool {
     {
         return false;
     }
-    let Some(host) = text(header::HOST) else {
-        return false;
-    };
     let authority_matches = |url: &str| {
         url.parse::<Uri>()
             .ok()
@@ -126,25 +135,30 @@ mod tests {
         h
     }
 
+    fn is_same_site_on_localhost(h: &HeaderMap) -> bool {
+        is_same_site(h, "localhost:3000")
+    }
+
     #[test]
     fn same_origin_requests_pass() {
-        assert!(is_same_site(&headers(&[("host", "localhost:3000"), ("origin", "http://localhost:3000")])));
-        assert!(is_same_site(&headers(&[
-            ("host", "localhost:3000"),
-            ("referer", "http://localhost:3000/accounts/login/")
-        ])));
-        assert!(is_same_site(&headers(&[("host", "localhost:3000")])), "non-browser clients send neither");
+        assert!(is_same_site_on_localhost(&headers(&[("origin", "http://localhost:3000")])));
+        assert!(is_same_site_on_localhost(&headers(&[("referer", "http://localhost:3000/accounts/login/")])));
+        assert!(is_same_site_on_localhost(&headers(&[])), "non-browser clients send neither");
+    }
+
+    #[test]
+    fn a_configured_public_host_replaces_the_host_header() {
+        let proxied = headers(&[("origin", "https://photos.example.org")]);
+        assert!(is_same_site(&proxied, "photos.example.org"));
+        assert!(!is_same_site(&proxied, "127.0.0.1:3000"));
     }
 
     #[test]
     fn cross_site_requests_are_refused() {
-        assert!(!is_same_site(&headers(&[("host", "localhost:3000"), ("origin", "https://evil.example")])));
-        assert!(!is_same_site(&headers(&[("host", "localhost:3000"), ("origin", "null")])));
-        assert!(!is_same_site(&headers(&[
-            ("host", "localhost:3000"),
-            ("referer", "https://evil.example/x")
-        ])));
-        assert!(!is_same_site(&headers(&[("host", "localhost:3000"), ("sec-fetch-site", "cross-site")])));
-        assert!(!is_same_site(&headers(&[("host", "localhost:3000"), ("sec-fetch-site", "same-site")])));
+        assert!(!is_same_site_on_localhost(&headers(&[("origin", "https://evil.example")])));
+        assert!(!is_same_site_on_localhost(&headers(&[("origin", "null")])));
+        assert!(!is_same_site_on_localhost(&headers(&[("referer", "https://evil.example/x")])));
+        assert!(!is_same_site_on_localhost(&headers(&[("sec-fetch-site", "cross-site")])));
+        assert!(!is_same_site_on_localhost(&headers(&[("sec-fetch-site", "same-site")])));
     }
 }

@@ -70,7 +70,10 @@ impl Application {
             sign_in_throttle: Arc::new(SignInThrottle::new(Default::default())),
         };
 
-        let router = router(state, session_layer);
+        let public = middleware::PublicAuthority(
+            config.public_url.as_ref().and_then(|u| u.authority()).map(|a| a.as_str().to_owned()),
+        );
+        let router = router(state, session_layer, public);
         let listener = TcpListener::bind(config.bind)
             .await
             .with_context(|| format!("cannot listen on {}", config.bind))?;
@@ -94,7 +97,11 @@ impl Application {
     }
 }
 
-fn router(state: AppState, session_layer: SessionManagerLayer<SqliteStore>) -> Router {
+fn router(
+    state: AppState,
+    session_layer: SessionManagerLayer<SqliteStore>,
+    public: middleware::PublicAuthority,
+) -> Router {
     let site_root = state.leptos_options.site_root.to_string();
     let render_page = {
         let state = state.clone();
@@ -117,7 +124,7 @@ fn router(state: AppState, session_layer: SessionManagerLayer<SqliteStore>) -> R
         .method_not_allowed_fallback(middleware::method_not_allowed)
         // Listed innermost first: each `.layer` wraps everything above it.
         .layer(session_layer)
-        .layer(axum::middleware::from_fn(middleware::refuse_cross_site))
+        .layer(axum::middleware::from_fn_with_state(public, middleware::refuse_cross_site))
         .layer(axum::middleware::from_fn(middleware::add_trailing_slash))
         .layer(CompressionLayer::new())
         .layer(RequestBodyLimitLayer::new(BODY_LIMIT))

@@ -1,6 +1,6 @@
 //! SPEC 6: cross-site requests, security headers, body limits, open redirects.
 
-use crate::helpers::{PASSWORD, error_message, spawn_app};
+use crate::helpers::{PASSWORD, error_message, spawn_app, spawn_app_with};
 use reqwest::{StatusCode, header};
 
 #[tokio::test]
@@ -119,4 +119,23 @@ async fn wrong_methods_get_405() {
         .await
         .unwrap();
     assert_eq!(res.status(), StatusCode::METHOD_NOT_ALLOWED);
+}
+
+#[tokio::test]
+async fn behind_a_proxy_the_public_url_is_the_only_accepted_origin() {
+    let app = spawn_app_with(|c| c.public_url = Some("https://photos.example.org".parse().unwrap())).await;
+    let sign_up = |origin: &'static str| {
+        app.client()
+            .post(app.url("/api/fn/sign_up"))
+            .header(header::ORIGIN, origin)
+            .form(&[
+                ("username", "proxied"),
+                ("full_name", "P"),
+                ("email", "p@example.com"),
+                ("password", PASSWORD),
+            ])
+            .send()
+    };
+    assert_eq!(sign_up("http://attacker.example").await.unwrap().status(), StatusCode::FORBIDDEN);
+    assert_eq!(sign_up("https://photos.example.org").await.unwrap().status(), StatusCode::OK);
 }
