@@ -31,12 +31,14 @@ mkdir -p target
 toolchain_env=target/toolchain.env
 
 # 1. Rust: route 1 (rustup), else route 2 (Debian's toolchain + build-std).
-if command -v rustup >/dev/null && rustup toolchain install >/dev/null 2>&1 \
+#    SHUTTER_RUST_ROUTE=debian forces route 2 (to test it on a machine where rustup works).
+if [ "${SHUTTER_RUST_ROUTE:-}" != debian ] \
+   && command -v rustup >/dev/null && rustup toolchain install >/dev/null 2>&1 \
    && rustup target list --installed 2>/dev/null | grep -q '^wasm32-unknown-unknown$'; then
   : > "$toolchain_env"
 else
   say "rustup cannot provide $RUST_CHANNEL with wasm32; using Debian's Rust with build-std"
-  apt_install rustc-web cargo-web rust-web-src rust-web-llvm lld-22
+  apt_install rustc-web cargo-web rust-web-src rust-web-llvm lld-22 rust-web-clippy rustfmt-web
   if ! command -v rustup >/dev/null; then
     say "rustup is missing: install it from Debian"
     apt_install rustup
