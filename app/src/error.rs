@@ -33,6 +33,12 @@ pub enum AppError {
     NotFound(String),
     #[error("{0}")]
     Conflict(String),
+    /// An upload that is too big (bytes or pixels).
+    #[error("{0}")]
+    PayloadTooLarge(String),
+    /// An upload that is not an image Shutter accepts, or is damaged.
+    #[error("{0}")]
+    UnsupportedMedia(String),
     #[error("Too many attempts. Try again in {retry_after_secs} seconds.")]
     TooManyRequests { retry_after_secs: u64 },
     #[error("Something went wrong on our side. Please try again.")]
@@ -50,6 +56,8 @@ impl AppError {
             AppError::SignInRequired | AppError::Forbidden(_) => 403,
             AppError::NotFound(_) => 404,
             AppError::Conflict(_) => 409,
+            AppError::PayloadTooLarge(_) => 413,
+            AppError::UnsupportedMedia(_) => 415,
             AppError::TooManyRequests { .. } => 429,
             AppError::Internal => 500,
             AppError::Network(_) => 502,
@@ -65,6 +73,8 @@ impl AppError {
             AppError::Forbidden(_) => "forbidden",
             AppError::NotFound(_) => "not_found",
             AppError::Conflict(_) => "conflict",
+            AppError::PayloadTooLarge(_) => "payload_too_large",
+            AppError::UnsupportedMedia(_) => "unsupported_media",
             AppError::TooManyRequests { .. } => "too_many_requests",
             AppError::Internal => "internal",
             AppError::Network(_) => "network",
@@ -117,6 +127,8 @@ impl From<WireError> for AppError {
             ("forbidden", _) | (_, 401 | 403) => AppError::Forbidden(w.message),
             ("not_found", _) | (_, 404) => AppError::NotFound(w.message),
             ("conflict", _) | (_, 409) => AppError::Conflict(w.message),
+            ("payload_too_large", _) | (_, 413) => AppError::PayloadTooLarge(w.message),
+            ("unsupported_media", _) | (_, 415) => AppError::UnsupportedMedia(w.message),
             _ => AppError::BadRequest(w.message),
         }
     }
@@ -182,6 +194,8 @@ mod tests {
             AppError::Forbidden("f".into()),
             AppError::NotFound("n".into()),
             AppError::Conflict("c".into()),
+            AppError::PayloadTooLarge("p".into()),
+            AppError::UnsupportedMedia("u".into()),
             AppError::TooManyRequests { retry_after_secs: 42 },
             AppError::Internal,
             AppError::Network("x".into()),

@@ -2,6 +2,7 @@
 //! both the server and the WebAssembly, so the browser shows the server's own messages.
 
 pub mod bio;
+pub mod caption;
 pub mod email;
 pub mod full_name;
 pub mod next_path;
@@ -9,6 +10,7 @@ pub mod password;
 pub mod username;
 
 pub use bio::Bio;
+pub use caption::Caption;
 pub use email::Email;
 pub use full_name::FullName;
 pub use next_path::NextPath;

@@ -4,6 +4,7 @@
 pub mod accounts;
 pub mod auth;
 pub mod db;
+pub mod media;
 pub mod password;
 pub mod session;
 pub mod state;

@@ -1,0 +1,221 @@
+//! Turns uploaded bytes into the variants Shutter stores. The type is sniffed from the
+//! bytes (never the name or Content-Type); dimensions are checked before decoding, so a
+//! decompression bomb costs nothing; EXIF orientation is applied, and re-encoding to JPEG
+//! drops every piece of metadata (GPS included) and anything appended to the file.
+//! CPU-bound: call it from `spawn_blocking`.
+
+use crate::error::AppError;
+use fast_image_resize::{IntoImageView, ResizeAlg, ResizeOptions, Resizer, images::Image};
+use image::{
+    DynamicImage, ImageDecoder, ImageFormat, ImageReader, Limits, RgbImage, codecs::jpeg::JpegEncoder,
+};
+use std::io::Cursor;
+
+/// Largest accepted upload, per image.
+pub const MAX_BYTES: usize = 20 * 1024 * 1024;
+/// Largest accepted image, in pixels (width × height).
+pub const MAX_PIXELS: u64 = 50_000_000;
+/// Longest side of the full-size variant.
+pub const FULL_SIZE: u32 = 1440;
+/// Longest side of the thumbnail (grids).
+pub const THUMB_SIZE: u32 = 320;
+const JPEG_QUALITY: u8 = 82;
+
+/// What to make of an upload: a post photo keeps its proportions; an avatar is cropped to
+/// a centred square.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Shape {
+    Photo,
+    Avatar,
+}
+
+#[derive(Debug, Clone)]
+pub struct Variant {
+    pub jpeg: Vec<u8>,
+    pub width: u32,
+    pub height: u32,
+}
+
+#[derive(Debug, Clone)]
+pub struct Processed {
+    pub full: Variant,
+    pub thumb: Variant,
+}
+
+fn refuse(message: &str) -> AppError {
+    AppError::UnsupportedMedia(message.to_owned())
+}
+
+/// JPEG, PNG, WebP or GIF, judged by the first bytes.
+fn sniff(bytes: &[u8]) -> Result<ImageFormat, AppError> {
+    match image::guess_format(bytes) {
+        Ok(format @ (ImageFormat::Jpeg | ImageFormat::Png | ImageFormat::WebP | ImageFormat::Gif)) => {
+            Ok(format)
+        }
+        _ => Err(refuse("This file is not a JPEG, PNG, WebP or GIF image.")),
+    }
+}
+
+pub fn process(bytes: &[u8], shape: Shape) -> Result<Processed, AppError> {
+    if bytes.len() > MAX_BYTES {
+        return Err(AppError::PayloadTooLarge(format!(
+            "An image can be at most {} MB.",
+            MAX_BYTES / (1024 * 1024)
+        )));
+    }
+    let image = decode(bytes)?;
+    let image = flatten_on_white(image);
+    let (full, thumb) = match shape {
+        Shape::Photo => (fit(&image, FULL_SIZE)?, fit(&image, THUMB_SIZE)?),
+        Shape::Avatar => {
+            let side = image.width().min(image.height());
+            let square = crop_square(&image, side.min(FULL_SIZE / 2))?;
+            (square.clone(), fit(&square, THUMB_SIZE / 2)?)
+        }
+    };
+    Ok(Processed { full: encode(full)?, thumb: encode(thumb)? })
+}
+
+fn decode(bytes: &[u8]) -> Result<DynamicImage, AppError> {
+    let format = sniff(bytes)?;
+    let mut reader = ImageReader::with_format(Cursor::new(bytes), format);
+    let mut limits = Limits::default();
+    limits.max_image_width = Some(30_000);
+    limits.max_image_height = Some(30_000);
+    limits.max_alloc = Some(1024 * 1024 * 1024);
+    reader.limits(limits);
+    let mut decoder = reader.into_decoder().map_err(|_| refuse("This image is damaged or incomplete."))?;
+    let (width, height) = decoder.dimensions();
+    if u64::from(width) * u64::from(height) > MAX_PIXELS {
+        return Err(AppError::PayloadTooLarge(format!(
+            "This image is {width} × {height} pixels; at most {} megapixels are accepted.",
+            MAX_PIXELS / 1_000_000
+        )));
+    }
+    if width == 0 || height == 0 {
+        return Err(refuse("This image is empty."));
+    }
+    let orientation = decoder.orientation().unwrap_or(image::metadata::Orientation::NoTransforms);
+    let mut image = DynamicImage::from_decoder(decoder).map_err(|e| match e {
+        image::ImageError::Limits(_) => {
+            AppError::PayloadTooLarge("This image is too large to process.".into())
+        }
+        _ => refuse("This image is damaged or incomplete."),
+    })?;
+    image.apply_orientation(orientation);
+    Ok(image)
+}
+
+/// JPEG has no transparency: composite any alpha over white.
+fn flatten_on_white(image: DynamicImage) -> RgbImage {
+    if !image.color().has_alpha() {
+        return image.into_rgb8();
+    }
+    let rgba = image.into_rgba8();
+    let mut rgb = RgbImage::new(rgba.width(), rgba.height());
+    for (src, dst) in rgba.pixels().zip(rgb.pixels_mut()) {
+        let a = u16::from(src[3]);
+        for c in 0..3 {
+            dst[c] = ((u16::from(src[c]) * a + 255 * (255 - a) + 127) / 255) as u8;
+        }
+    }
+    rgb
+}
+
+/// Scales down so the longer side is at most `max` (never up).
+fn fit(image: &RgbImage, max: u32) -> Result<RgbImage, AppError> {
+    let (w, h) = image.dimensions();
+    if w.max(h) <= max {
+        return Ok(image.clone());
+    }
+    let scale = f64::from(max) / f64::from(w.max(h));
+    let nw = ((f64::from(w) * scale).round() as u32).max(1);
+    let nh = ((f64::from(h) * scale).round() as u32).max(1);
+    resize(image, nw, nh, None)
+}
+
+/// The centred square of the image, scaled to `side` × `side`.
+fn crop_square(image: &RgbImage, side: u32) -> Result<RgbImage, AppError> {
+    let (w, h) = image.dimensions();
+    let s = w.min(h);
+    let crop = (f64::from(w - s) / 2.0, f64::from(h - s) / 2.0, f64::from(s), f64::from(s));
+    resize(image, side, side, Some(crop))
+}
+
+fn resize(
+    image: &RgbImage,
+    width: u32,
+    height: u32,
+    crop: Option<(f64, f64, f64, f64)>,
+) -> Result<RgbImage, AppError> {
+    let internal = |e: &dyn std::fmt::Display| {
+        tracing::error!(error = %e, "resize failed");
+        AppError::Internal
+    };
+    let source = DynamicImage::ImageRgb8(image.clone());
+    let pixel_type = source.pixel_type().ok_or_else(|| internal(&"unsupported pixel type"))?;
+    let mut target = Image::new(width, height, pixel_type);
+    let mut options =
+        ResizeOptions::new().resize_alg(ResizeAlg::Convolution(fast_image_resize::FilterType::Lanczos3));
+    if let Some((left, top, w, h)) = crop {
+        options = options.crop(left, top, w, h);
+    }
+    Resizer::new().resize(&source, &mut target, &options).map_err(|e| internal(&e))?;
+    RgbImage::from_raw(width, height, target.into_vec()).ok_or_else(|| internal(&"buffer size"))
+}
+
+fn encode(image: RgbImage) -> Result<Variant, AppError> {
+    let (width, height) = image.dimensions();
+    let mut jpeg = Vec::with_capacity((width * height / 4) as usize);
+    JpegEncoder::new_with_quality(&mut jpeg, JPEG_QUALITY).encode_image(&image).map_err(|e| {
+        tracing::error!(error = %e, "JPEG encoding failed");
+        AppError::Internal
+    })?;
+    Ok(Variant { jpeg, width, height })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn png(width: u32, height: u32) -> Vec<u8> {
+        let mut out = Vec::new();
+        DynamicImage::ImageRgba8(image::RgbaImage::from_pixel(width, height, image::Rgba([10, 20, 30, 0])))
+            .write_to(&mut Cursor::new(&mut out), ImageFormat::Png)
+            .unwrap();
+        out
+    }
+
+    #[test]
+    fn photos_keep_proportions_and_are_bounded() {
+        let out = process(&png(2000, 1000), Shape::Photo).unwrap();
+        assert_eq!((out.full.width, out.full.height), (1440, 720));
+        assert_eq!((out.thumb.width, out.thumb.height), (320, 160));
+        assert_eq!(image::guess_format(&out.full.jpeg).unwrap(), ImageFormat::Jpeg);
+    }
+
+    #[test]
+    fn small_images_are_not_enlarged() {
+        let out = process(&png(100, 50), Shape::Photo).unwrap();
+        assert_eq!((out.full.width, out.full.height), (100, 50));
+    }
+
+    #[test]
+    fn avatars_are_square() {
+        let out = process(&png(900, 400), Shape::Avatar).unwrap();
+        assert_eq!((out.full.width, out.full.height), (400, 400));
+        assert_eq!((out.thumb.width, out.thumb.height), (160, 160));
+    }
+
+    #[test]
+    fn transparent_pixels_become_white() {
+        let out = process(&png(10, 10), Shape::Photo).unwrap();
+        let decoded = image::load_from_memory(&out.full.jpeg).unwrap().into_rgb8();
+        assert!(decoded.pixels().all(|p| p.0.iter().all(|&c| c > 245)), "flattened on white");
+    }
+
+    #[test]
+    fn text_is_refused() {
+        assert_eq!(process(b"hello, I am not an image", Shape::Photo).unwrap_err().status_code(), 415);
+    }
+}
