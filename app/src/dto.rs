@@ -18,3 +18,73 @@ pub struct ProfileSettings {
     pub email: String,
     pub bio: String,
 }
+
+/// Who posted something, as a card shows them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Author {
+    pub username: String,
+    pub full_name: String,
+    pub avatar_url: Option<String>,
+}
+
+/// One photo of a post, in its two stored sizes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Photo {
+    pub url: String,
+    pub thumb_url: String,
+    pub width: u32,
+    pub height: u32,
+    pub thumb_width: u32,
+    pub thumb_height: u32,
+    pub alt: String,
+}
+
+/// A post page.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PostView {
+    pub id: i64,
+    pub owner: Author,
+    pub caption: String,
+    /// UTC, `YYYY-MM-DD HH:MM:SS`.
+    pub created_at: String,
+    pub photos: Vec<Photo>,
+    /// The viewer owns this post (may edit and delete it).
+    pub is_owner: bool,
+}
+
+/// A square in a grid of posts (profiles, tags).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PostThumb {
+    pub id: i64,
+    pub thumb_url: String,
+    pub alt: String,
+    pub photo_count: u32,
+}
+
+/// One page of a grid, newest first; `next_before` continues it (keyset on post id).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GridPage {
+    pub posts: Vec<PostThumb>,
+    pub next_before: Option<i64>,
+}
+
+/// A profile page's header.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Profile {
+    pub username: String,
+    pub full_name: String,
+    pub bio: String,
+    pub avatar_url: Option<String>,
+    pub post_count: i64,
+    pub is_me: bool,
+}
+
+/// The address of a stored file.
+pub fn media_url(stem: &str) -> String {
+    format!("/uploads/{stem}.jpg")
+}
+
+/// The address of a stored file's thumbnail.
+pub fn thumb_url(stem: &str) -> String {
+    format!("/uploads/{stem}_t.jpg")
+}

@@ -12,6 +12,7 @@ pub mod error;
 pub mod pages;
 #[cfg(feature = "ssr")]
 pub mod server;
+pub mod time;
 
 use components::nav::Nav;
 use leptos::prelude::*;
@@ -23,7 +24,11 @@ use leptos_router::{
 use pages::{
     accounts::{ChangePasswordPage, CreateAccountPage, DeleteAccountPage, EditProfilePage, LoginPage},
     home::HomePage,
+    new_post::NewPostPage,
     not_found::NotFound,
+    post::PostPage,
+    profile::ProfilePage,
+    tag::TagPage,
 };
 
 /// The document around every page. Rendered on the server only.
@@ -90,6 +95,10 @@ fn Layout() -> impl IntoView {
                 <Route path=path!("/accounts/edit") view=EditProfilePage />
                 <Route path=path!("/accounts/password") view=ChangePasswordPage />
                 <Route path=path!("/accounts/delete") view=DeleteAccountPage />
+                <Route path=path!("/posts/new") view=NewPostPage />
+                <Route path=path!("/posts/:id") view=PostPage />
+                <Route path=path!("/users/:username") view=ProfilePage />
+                <Route path=path!("/tags/:tag") view=TagPage />
             </Routes>
         </main>
     }

@@ -3,6 +3,7 @@
 
 pub mod config;
 pub mod database;
+pub mod media;
 pub mod middleware;
 pub mod startup;
 pub mod telemetry;

@@ -1,17 +1,17 @@
 //! Builds the application: database, session store, state, router and middleware; then
 //! serves it until SIGTERM or Ctrl-C.
 
-use crate::{config::Config, database, middleware};
+use crate::{config::Config, database, media, middleware};
 use anyhow::Context;
 use app::{
     error::AppError,
-    server::{password::PasswordHasher, state::AppState, throttle::SignInThrottle},
+    server::{media::LocalStore, password::PasswordHasher, state::AppState, throttle::SignInThrottle},
     shell,
 };
 use axum::{
     Router,
     body::Body,
-    extract::{Request, State},
+    extract::{DefaultBodyLimit, Request, State},
     http::{HeaderValue, StatusCode, header},
     response::{IntoResponse, Response},
     routing::{get, get_service, post},
@@ -26,7 +26,7 @@ use tower_http::{
 use tower_sessions::{ExpiredDeletion, Expiry, SessionManagerLayer, cookie::SameSite};
 use tower_sessions_sqlx_store::SqliteStore;
 
-/// Bodies larger than this are refused with 413 (uploads get their own limit later).
+/// Bodies larger than this are refused with 413 (uploads have their own limits).
 const BODY_LIMIT: usize = 1024 * 1024;
 /// A request that takes longer than this is cut off with 408.
 const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
@@ -68,6 +68,16 @@ impl Application {
             pool: pool.clone(),
             passwords: PasswordHasher::new(),
             sign_in_throttle: Arc::new(SignInThrottle::new(Default::default())),
+            media: Arc::new(
+                LocalStore::open(config.data_dir.join("media")).context("cannot open the media folder")?,
+            ),
+            public_origin: config
+                .public_url
+                .as_ref()
+                .and_then(|u| Some(format!("{}://{}", u.scheme_str()?, u.authority()?))),
+            media_permits: Arc::new(tokio::sync::Semaphore::new(
+                std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2),
+            )),
         };
 
         let public = middleware::PublicAuthority(
@@ -112,22 +122,33 @@ fn router(
         )
     };
     // Files of the built site (pkg/, favicon, robots.txt) first; anything else is a page.
-    let pages = ServeDir::new(&site_root)
-        .append_index_html_on_directories(false)
-        .fallback(get(move |req: Request<Body>| page_response(render_page(req))).with_state(()));
+    let pages = get_service(
+        ServeDir::new(&site_root)
+            .append_index_html_on_directories(false)
+            .fallback(get(move |req: Request<Body>| page_response(render_page(req))).with_state(())),
+    )
+    .handle_error(|_| async { StatusCode::INTERNAL_SERVER_ERROR });
+    let small_bodies = || RequestBodyLimitLayer::new(BODY_LIMIT);
+    // Uploads stream through their own, larger limit (checked again per photo).
+    let upload = |limit: usize| (DefaultBodyLimit::disable(), RequestBodyLimitLayer::new(limit));
 
     Router::new()
         .route("/healthz", get(healthz))
-        .route("/api/fn/{*name}", post(server_fn))
-        .route("/accounts/logout/", post(server_fn))
-        .fallback_service(get_service(pages).handle_error(|_| async { StatusCode::INTERNAL_SERVER_ERROR }))
+        .route("/api/fn/{*name}", post(server_fn).layer(small_bodies()))
+        .route("/accounts/logout/", post(server_fn).layer(small_bodies()))
+        .route(
+            "/posts/new/",
+            post(media::create_post).layer(upload(media::NEW_POST_BODY_LIMIT)).merge(pages.clone()),
+        )
+        .route("/accounts/avatar/", post(media::upload_avatar).layer(upload(media::AVATAR_BODY_LIMIT)))
+        .route("/uploads/{name}", get(media::serve))
+        .fallback(pages.layer(small_bodies()))
         .method_not_allowed_fallback(middleware::method_not_allowed)
         // Listed innermost first: each `.layer` wraps everything above it.
         .layer(session_layer)
         .layer(axum::middleware::from_fn_with_state(public, middleware::refuse_cross_site))
         .layer(axum::middleware::from_fn(middleware::add_trailing_slash))
         .layer(CompressionLayer::new())
-        .layer(RequestBodyLimitLayer::new(BODY_LIMIT))
         .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, REQUEST_TIMEOUT))
         .layer(axum::middleware::from_fn(middleware::security_headers))
         .layer(CatchPanicLayer::custom(|_| middleware::error_response(&AppError::Internal)))

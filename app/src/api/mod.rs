@@ -2,3 +2,4 @@
 //! domain types, find the user, call a service, answer with a dto.
 
 pub mod accounts;
+pub mod posts;

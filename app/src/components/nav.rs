@@ -20,7 +20,8 @@ pub fn Nav() -> impl IntoView {
                         match auth.user.await {
                             Ok(Some(user)) => Either::Left(view! {
                                 <div class="nav-links">
-                                    <A href="/accounts/edit/" attr:class="nav-user" attr:title="Your account">
+                                    <A href="/posts/new/" attr:class="button small">"New post"</A>
+                                    <A href=format!("/users/{}/", user.username) attr:class="nav-user" attr:title="Your profile">
                                         <span class="avatar-initial" aria-hidden="true">
                                             {user.full_name.chars().next().map(String::from).unwrap_or_default()}
                                         </span>

@@ -1,6 +1,7 @@
 //! Parse-don't-validate types for everything a person types in. Pure code, compiled into
 //! both the server and the WebAssembly, so the browser shows the server's own messages.
 
+pub mod alt_text;
 pub mod bio;
 pub mod caption;
 pub mod email;
@@ -9,6 +10,7 @@ pub mod next_path;
 pub mod password;
 pub mod username;
 
+pub use alt_text::AltText;
 pub use bio::Bio;
 pub use caption::Caption;
 pub use email::Email;
@@ -16,6 +18,9 @@ pub use full_name::FullName;
 pub use next_path::NextPath;
 pub use password::Password;
 pub use username::Username;
+
+/// Photos in one post, at most.
+pub const MAX_PHOTOS: usize = 10;
 
 /// Why a piece of input was refused, in words meant for the person who typed it.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

@@ -130,8 +130,11 @@ pub async fn delete_account(
     password: &str,
 ) -> Result<(), AppError> {
     confirm_password(state, me, password).await?;
+    // Rows first (posts, photos and the rest cascade), then the files they pointed to.
+    let media = db::posts::media_of_user(&state.pool, me.id).await?;
     db::users::delete(&state.pool, me.id).await?;
     session::end(session).await?;
+    super::posts::remove_files(state.media.as_ref(), &media);
     tracing::info!(user_id = me.id, "account deleted");
     Ok(())
 }

@@ -6,6 +6,7 @@ pub mod auth;
 pub mod db;
 pub mod media;
 pub mod password;
+pub mod posts;
 pub mod session;
 pub mod state;
 pub mod throttle;

@@ -1,6 +1,6 @@
 //! `AppState`: what every request handler, server function and render can reach.
 
-use super::{password::PasswordHasher, throttle::SignInThrottle};
+use super::{media::MediaStore, password::PasswordHasher, throttle::SignInThrottle};
 use axum::extract::FromRef;
 use leptos::config::LeptosOptions;
 use sqlx::SqlitePool;
@@ -12,4 +12,9 @@ pub struct AppState {
     pub pool: SqlitePool,
     pub passwords: PasswordHasher,
     pub sign_in_throttle: Arc<SignInThrottle>,
+    pub media: Arc<dyn MediaStore>,
+    /// `https://host` when configured (`--public-url`), for absolute links.
+    pub public_origin: Option<String>,
+    /// One media-processing job per core at a time.
+    pub media_permits: Arc<tokio::sync::Semaphore>,
 }

@@ -10,8 +10,8 @@ pub const PASSWORD: &str = "correct horse battery";
 pub struct TestApp {
     /// `http://localhost:<port>` (localhost, so reqwest keeps Secure cookies too).
     pub address: String,
-    /// Kept so the folder lives as long as the server.
-    _data_dir: TempDir,
+    /// The server's data folder (deleted with the test).
+    pub data_dir: TempDir,
 }
 
 pub async fn spawn_app() -> TestApp {
@@ -25,7 +25,7 @@ pub async fn spawn_app_with(customise: impl FnOnce(&mut Config)) -> TestApp {
     let app = Application::build(config).await.expect("the server starts");
     let port = app.local_addr().port();
     tokio::spawn(app.run_until_stopped());
-    TestApp { address: format!("http://localhost:{port}"), _data_dir: data_dir }
+    TestApp { address: format!("http://localhost:{port}"), data_dir }
 }
 
 impl TestApp {
@@ -90,6 +90,62 @@ impl TestApp {
             res.text().await.unwrap_or_default()
         );
         client
+    }
+}
+
+pub fn fixture(name: &str) -> Vec<u8> {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(name);
+    std::fs::read(&path).unwrap_or_else(|e| panic!("fixture {}: {e}", path.display()))
+}
+
+impl TestApp {
+    /// Posts the new-post form as the hydrated page does (multipart, JSON answer).
+    pub async fn upload(
+        &self,
+        client: &Client,
+        files: &[(&str, Vec<u8>)],
+        caption: &str,
+        alts: &[&str],
+    ) -> Response {
+        let mut form = reqwest::multipart::Form::new().text("caption", caption.to_owned());
+        for (name, bytes) in files {
+            let part = reqwest::multipart::Part::bytes(bytes.clone()).file_name(name.to_string());
+            form = form.part("images", part);
+        }
+        for alt in alts {
+            form = form.text("alt", alt.to_string());
+        }
+        client
+            .post(self.url("/posts/new/"))
+            .header(header::ORIGIN, &self.address)
+            .header(header::ACCEPT, "application/json")
+            .multipart(form)
+            .send()
+            .await
+            .expect("upload request")
+    }
+
+    /// Creates a post from fixtures and returns its id.
+    pub async fn post_photos(&self, client: &Client, files: &[&str], caption: &str) -> i64 {
+        let files: Vec<(&str, Vec<u8>)> = files.iter().map(|f| (*f, fixture(f))).collect();
+        let res = self.upload(client, &files, caption, &[]).await;
+        assert_eq!(res.status(), StatusCode::CREATED, "{}", res.text().await.unwrap_or_default());
+        let body: Value = res.json().await.expect("json");
+        body["postid"].as_i64().expect("postid")
+    }
+
+    /// A post as its page sees it (the `post` server function).
+    pub async fn post_view(&self, client: &Client, id: i64) -> Response {
+        self.call(client, "/api/fn/post", &[("id", &id.to_string())]).await
+    }
+
+    /// Names of the files in the media folder.
+    pub fn media_files(&self) -> Vec<String> {
+        let mut names: Vec<String> = std::fs::read_dir(self.data_dir.path().join("media"))
+            .map(|d| d.flatten().map(|e| e.file_name().to_string_lossy().into_owned()).collect())
+            .unwrap_or_default();
+        names.sort();
+        names
     }
 }
 

@@ -4,5 +4,6 @@
 mod accounts;
 mod helpers;
 mod pages;
+mod posts;
 mod security;
 mod sessions;

@@ -1,4 +1,5 @@
 //! The only place SQL lives. Functions take a pool (or a transaction) and plain values;
 //! the rules about who may do what live in the services that call them.
 
+pub mod posts;
 pub mod users;

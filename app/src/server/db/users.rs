@@ -116,3 +116,34 @@ pub async fn replace_password(
 pub async fn delete(pool: &SqlitePool, id: i64) -> Result<bool, sqlx::Error> {
     sqlx::query("DELETE FROM users WHERE id = ?").bind(id).execute(pool).await.map(|r| r.rows_affected() == 1)
 }
+
+#[derive(Debug, FromRow)]
+pub struct ProfileRow {
+    pub id: i64,
+    pub username: String,
+    pub full_name: String,
+    pub bio: String,
+    pub avatar: Option<String>,
+    pub post_count: i64,
+}
+
+pub async fn profile(pool: &SqlitePool, username: &str) -> Result<Option<ProfileRow>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT u.id, u.username, u.full_name, u.bio, u.avatar, \
+         (SELECT count(*) FROM posts p WHERE p.owner_id = u.id) AS post_count \
+         FROM users u WHERE u.username = ?",
+    )
+    .bind(username)
+    .fetch_optional(pool)
+    .await
+}
+
+/// Sets the avatar; returns the previous one's stem, whose files can then go.
+pub async fn replace_avatar(pool: &SqlitePool, id: i64, stem: &str) -> Result<Option<String>, sqlx::Error> {
+    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
+    let old: Option<String> =
+        sqlx::query_scalar("SELECT avatar FROM users WHERE id = ?").bind(id).fetch_one(&mut *tx).await?;
+    sqlx::query("UPDATE users SET avatar = ? WHERE id = ?").bind(stem).bind(id).execute(&mut *tx).await?;
+    tx.commit().await?;
+    Ok(old)
+}

@@ -76,8 +76,21 @@ pub fn process(bytes: &[u8], shape: Shape) -> Result<Processed, AppError> {
     Ok(Processed { full: encode(full)?, thumb: encode(thumb)? })
 }
 
+/// A JPEG whose scan data stops before the end-of-image marker was cut short; the
+/// decoder would otherwise fill the missing part with grey. (Inside scan data 0xFF is
+/// always escaped, so the first FF D9 after the first scan is the real end.)
+fn jpeg_is_complete(bytes: &[u8]) -> bool {
+    let Some(scan) = bytes.windows(2).position(|w| w == [0xFF, 0xDA]) else {
+        return false;
+    };
+    bytes[scan..].windows(2).any(|w| w == [0xFF, 0xD9])
+}
+
 fn decode(bytes: &[u8]) -> Result<DynamicImage, AppError> {
     let format = sniff(bytes)?;
+    if format == ImageFormat::Jpeg && !jpeg_is_complete(bytes) {
+        return Err(refuse("This image is damaged or incomplete."));
+    }
     let mut reader = ImageReader::with_format(Cursor::new(bytes), format);
     let mut limits = Limits::default();
     limits.max_image_width = Some(30_000);

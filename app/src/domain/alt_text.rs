@@ -1,0 +1,35 @@
+//! `AltText`: the description of a photo for people who cannot see it, up to 500 characters.
+
+use super::InvalidInput;
+use serde::{Deserialize, Serialize};
+
+pub const MAX_LEN: usize = 500;
+
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct AltText(String);
+
+impl AltText {
+    pub fn parse(raw: &str) -> Result<Self, InvalidInput> {
+        let alt = raw.split_whitespace().collect::<Vec<_>>().join(" ");
+        if alt.chars().count() > MAX_LEN {
+            return Err(InvalidInput::new(format!("Alt text has at most {MAX_LEN} characters.")));
+        }
+        Ok(Self(alt))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn collapses_whitespace_and_bounds_length() {
+        assert_eq!(AltText::parse("  a\n dog \t running ").unwrap().as_str(), "a dog running");
+        assert!(AltText::parse(&"x".repeat(500)).is_ok());
+        assert!(AltText::parse(&"x".repeat(501)).is_err());
+    }
+}

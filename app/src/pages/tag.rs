@@ -1,0 +1,46 @@
+//! `/tags/<tag>/`: the posts whose caption carries `#tag`, newest first.
+
+use crate::{
+    api::posts::get_tag_grid,
+    components::post_grid::PostGrid,
+    domain::caption::tag_key,
+    error::AppError,
+    pages::{before_param, not_found::NotFound},
+};
+use leptos::{either::EitherOf3, prelude::*};
+use leptos_meta::{Meta, Title};
+use leptos_router::hooks::use_params_map;
+use std::sync::Arc;
+
+#[component]
+pub fn TagPage() -> impl IntoView {
+    let params = use_params_map();
+    let tag = move || tag_key(&params.read().get("tag").unwrap_or_default());
+    let before = before_param();
+    let grid = Resource::new(move || (tag(), before()), |(tag, before)| get_tag_grid(tag, before));
+    view! {
+        <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                let tag = tag();
+                match grid.await {
+                    Ok(grid) => {
+                        let for_next = tag.clone();
+                        let next_page = Arc::new(move |before: i64| {
+                            let tag = for_next.clone();
+                            Box::pin(async move { get_tag_grid(tag, Some(before)).await })
+                                as std::pin::Pin<Box<dyn std::future::Future<Output = _>>>
+                        });
+                        EitherOf3::A(view! {
+                            <Title text=format!("#{tag}") />
+                            <Meta name="description" content=format!("Photos tagged #{tag} on Shutter") />
+                            <h1 class="tag-title">{format!("#{tag}")}</h1>
+                            <PostGrid first=grid next_page empty="No posts here yet." />
+                        })
+                    }
+                    Err(AppError::NotFound(_)) => EitherOf3::B(view! { <NotFound /> }),
+                    Err(e) => EitherOf3::C(view! { <p class="form-error">{e.to_string()}</p> }),
+                }
+            })}
+        </Suspense>
+    }
+}

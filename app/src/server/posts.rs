@@ -1,0 +1,298 @@
+//! The post rules: create (1–10 photos, processed off the runtime, files and rows commit
+//! together or not at all), edit and delete (owner only, enforced in the SQL), and the
+//! reads behind post pages, profiles and tag pages.
+
+use crate::{
+    domain::{AltText, Caption, Username},
+    dto::{Author, GridPage, Photo, PostThumb, PostView, Profile, media_url, thumb_url},
+    error::AppError,
+    server::{
+        db,
+        media::{self, MediaStore, Shape},
+        state::AppState,
+    },
+};
+use std::sync::Arc;
+
+pub use crate::domain::MAX_PHOTOS;
+/// Posts per grid page.
+pub const GRID_PAGE: i64 = 24;
+
+pub struct Upload {
+    pub bytes: Vec<u8>,
+    pub alt: AltText,
+}
+
+/// A processed photo, already in the store under `stem`.
+struct Stored {
+    stem: String,
+    full: (u32, u32),
+    thumb: (u32, u32),
+    alt: AltText,
+}
+
+fn io_error(e: std::io::Error) -> AppError {
+    tracing::error!(error = %e, "media store error");
+    AppError::Internal
+}
+
+/// Removes the files of `stems`; failures are logged (an orphan file is harmless, a
+/// missing one is not, so files always go after their rows).
+pub fn remove_files(store: &dyn MediaStore, stems: &[String]) {
+    for stem in stems {
+        for name in [format!("{stem}.jpg"), format!("{stem}_t.jpg")] {
+            if let Err(e) = store.delete(&name) {
+                tracing::warn!(error = %e, name, "could not delete a media file");
+            }
+        }
+    }
+}
+
+/// Processes the uploads and writes their files; on any failure removes what it wrote.
+fn process_and_store(
+    store: &dyn MediaStore,
+    uploads: Vec<Upload>,
+    shape: Shape,
+) -> Result<Vec<Stored>, AppError> {
+    let count = uploads.len();
+    let mut stored: Vec<Stored> = Vec::with_capacity(count);
+    let result = (|| {
+        for (index, upload) in uploads.into_iter().enumerate() {
+            // With several photos, say which one was refused.
+            let processed = media::process(&upload.bytes, shape).map_err(|e| match e {
+                AppError::UnsupportedMedia(m) if count > 1 => {
+                    AppError::UnsupportedMedia(format!("Photo {}: {m}", index + 1))
+                }
+                AppError::PayloadTooLarge(m) if count > 1 => {
+                    AppError::PayloadTooLarge(format!("Photo {}: {m}", index + 1))
+                }
+                other => other,
+            })?;
+            let stem = media::new_stem().map_err(io_error)?;
+            // Recorded before writing, so a failure below also removes a partial pair.
+            stored.push(Stored {
+                stem: stem.clone(),
+                full: (processed.full.width, processed.full.height),
+                thumb: (processed.thumb.width, processed.thumb.height),
+                alt: upload.alt,
+            });
+            store.put(&format!("{stem}.jpg"), &processed.full.jpeg).map_err(io_error)?;
+            store.put(&format!("{stem}_t.jpg"), &processed.thumb.jpeg).map_err(io_error)?;
+        }
+        Ok(())
+    })();
+    match result {
+        Ok(()) => Ok(stored),
+        Err(e) => {
+            remove_files(store, &stored.iter().map(|s| s.stem.clone()).collect::<Vec<_>>());
+            Err(e)
+        }
+    }
+}
+
+/// Runs CPU-heavy media work on the blocking pool, at most one job per core at a time so
+/// a burst of uploads cannot exhaust memory.
+async fn process_off_runtime(
+    state: &AppState,
+    uploads: Vec<Upload>,
+    shape: Shape,
+) -> Result<Vec<Stored>, AppError> {
+    let _permit = state.media_permits.acquire().await.map_err(|_| AppError::Internal)?;
+    let store = Arc::clone(&state.media);
+    tokio::task::spawn_blocking(move || process_and_store(store.as_ref(), uploads, shape)).await.map_err(
+        |e| {
+            tracing::error!(error = %e, "media task failed");
+            AppError::Internal
+        },
+    )?
+}
+
+pub async fn create(
+    state: &AppState,
+    owner_id: i64,
+    caption: Caption,
+    uploads: Vec<Upload>,
+) -> Result<i64, AppError> {
+    if uploads.is_empty() {
+        return Err(AppError::BadRequest("Choose at least one photo.".into()));
+    }
+    if uploads.len() > MAX_PHOTOS {
+        return Err(AppError::BadRequest(format!("A post has at most {MAX_PHOTOS} photos.")));
+    }
+    let stored = process_off_runtime(state, uploads, Shape::Photo).await?;
+    let stems: Vec<String> = stored.iter().map(|s| s.stem.clone()).collect();
+    match insert_post(state, owner_id, &caption, &stored).await {
+        Ok(id) => {
+            tracing::info!(post_id = id, owner_id, photos = stored.len(), "post created");
+            Ok(id)
+        }
+        Err(e) => {
+            remove_files(state.media.as_ref(), &stems);
+            Err(e)
+        }
+    }
+}
+
+async fn insert_post(
+    state: &AppState,
+    owner_id: i64,
+    caption: &Caption,
+    stored: &[Stored],
+) -> Result<i64, AppError> {
+    let mut tx = state.pool.begin_with("BEGIN IMMEDIATE").await?;
+    let id = db::posts::insert_post(&mut tx, owner_id, caption.as_str()).await?;
+    for (position, s) in stored.iter().enumerate() {
+        let image = db::posts::NewImage {
+            stem: &s.stem,
+            width: s.full.0,
+            height: s.full.1,
+            thumb_width: s.thumb.0,
+            thumb_height: s.thumb.1,
+            alt: s.alt.as_str(),
+        };
+        db::posts::insert_image(&mut tx, id, position, &image).await?;
+    }
+    db::posts::set_tags(&mut tx, id, &caption.tags()).await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+fn not_found() -> AppError {
+    AppError::NotFound("This post does not exist, or was deleted.".into())
+}
+
+pub async fn edit(
+    state: &AppState,
+    owner_id: i64,
+    post_id: i64,
+    caption: Caption,
+    alts: Vec<AltText>,
+) -> Result<(), AppError> {
+    let alts: Vec<String> = alts.into_iter().map(|a| a.as_str().to_owned()).collect();
+    let mut tx = state.pool.begin_with("BEGIN IMMEDIATE").await?;
+    if !db::posts::update(&mut tx, post_id, owner_id, caption.as_str(), &alts).await? {
+        return Err(ownership_error(state, post_id).await);
+    }
+    db::posts::set_tags(&mut tx, post_id, &caption.tags()).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+pub async fn delete(state: &AppState, owner_id: i64, post_id: i64) -> Result<(), AppError> {
+    let mut tx = state.pool.begin_with("BEGIN IMMEDIATE").await?;
+    let Some(stems) = db::posts::delete(&mut tx, post_id, owner_id).await? else {
+        drop(tx);
+        return Err(ownership_error(state, post_id).await);
+    };
+    tx.commit().await?;
+    remove_files(state.media.as_ref(), &stems);
+    tracing::info!(post_id, owner_id, "post deleted");
+    Ok(())
+}
+
+/// 404 if the post does not exist, 403 if it is someone else's.
+async fn ownership_error(state: &AppState, post_id: i64) -> AppError {
+    match db::posts::find(&state.pool, post_id).await {
+        Ok(Some(_)) => AppError::Forbidden("Only the owner can change this post.".into()),
+        Ok(None) => not_found(),
+        Err(e) => e.into(),
+    }
+}
+
+fn author(username: String, full_name: String, avatar: Option<String>) -> Author {
+    Author { username, full_name, avatar_url: avatar.as_deref().map(thumb_url) }
+}
+
+pub async fn view(state: &AppState, viewer_id: Option<i64>, post_id: i64) -> Result<PostView, AppError> {
+    let post = db::posts::find(&state.pool, post_id).await?.ok_or_else(not_found)?;
+    let photos = db::posts::images(&state.pool, post_id)
+        .await?
+        .into_iter()
+        .map(|i| Photo {
+            url: media_url(&i.stem),
+            thumb_url: thumb_url(&i.stem),
+            width: i.width as u32,
+            height: i.height as u32,
+            thumb_width: i.thumb_width as u32,
+            thumb_height: i.thumb_height as u32,
+            alt: i.alt,
+        })
+        .collect();
+    Ok(PostView {
+        id: post.id,
+        is_owner: viewer_id == Some(post.owner_id),
+        owner: author(post.username, post.full_name, post.avatar),
+        caption: post.caption,
+        created_at: post.created_at,
+        photos,
+    })
+}
+
+pub async fn profile(state: &AppState, viewer_id: Option<i64>, username: &str) -> Result<Profile, AppError> {
+    let missing = || AppError::NotFound(format!("There is no one called @{username} here."));
+    let name = Username::parse(username).map_err(|_| missing())?;
+    let p = db::users::profile(&state.pool, name.as_str()).await?.ok_or_else(missing)?;
+    Ok(Profile {
+        is_me: viewer_id == Some(p.id),
+        avatar_url: p.avatar.as_deref().map(thumb_url),
+        username: p.username,
+        full_name: p.full_name,
+        bio: p.bio,
+        post_count: p.post_count,
+    })
+}
+
+fn grid_page(rows: Vec<db::posts::ThumbRow>) -> GridPage {
+    let next_before = (rows.len() as i64 == GRID_PAGE).then(|| rows.last().map(|r| r.id)).flatten();
+    let posts = rows
+        .into_iter()
+        .map(|r| PostThumb {
+            id: r.id,
+            thumb_url: thumb_url(&r.stem),
+            alt: r.alt,
+            photo_count: r.photo_count as u32,
+        })
+        .collect();
+    GridPage { posts, next_before }
+}
+
+pub async fn profile_grid(
+    state: &AppState,
+    username: &str,
+    before: Option<i64>,
+) -> Result<GridPage, AppError> {
+    let missing = || AppError::NotFound(format!("There is no one called @{username} here."));
+    let name = Username::parse(username).map_err(|_| missing())?;
+    let user = db::users::profile(&state.pool, name.as_str()).await?.ok_or_else(missing)?;
+    let rows = db::posts::grid_of_owner(&state.pool, user.id, before.unwrap_or(i64::MAX), GRID_PAGE).await?;
+    Ok(grid_page(rows))
+}
+
+pub async fn tag_grid(state: &AppState, tag: &str, before: Option<i64>) -> Result<GridPage, AppError> {
+    let tag = crate::domain::caption::tag_key(tag);
+    let rows = db::posts::grid_of_tag(&state.pool, &tag, before.unwrap_or(i64::MAX), GRID_PAGE).await?;
+    if rows.is_empty() && before.is_none() {
+        return Err(AppError::NotFound(format!("No posts are tagged #{tag}.")));
+    }
+    Ok(grid_page(rows))
+}
+
+/// Replaces the user's avatar with a square crop of `bytes`; the old files go.
+pub async fn set_avatar(state: &AppState, user_id: i64, bytes: Vec<u8>) -> Result<(), AppError> {
+    let upload = Upload { bytes, alt: AltText::default() };
+    let stored = process_off_runtime(state, vec![upload], Shape::Avatar).await?;
+    let stems: Vec<String> = stored.into_iter().map(|s| s.stem).collect();
+    let Some(stem) = stems.first() else {
+        return Err(AppError::Internal);
+    };
+    match db::users::replace_avatar(&state.pool, user_id, stem).await {
+        Ok(old) => {
+            remove_files(state.media.as_ref(), &old.into_iter().collect::<Vec<_>>());
+            Ok(())
+        }
+        Err(e) => {
+            remove_files(state.media.as_ref(), &stems);
+            Err(e.into())
+        }
+    }
+}

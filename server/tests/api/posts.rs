@@ -1,0 +1,327 @@
+//! Photo posts (SPEC 3 "Posts" and 4 "Media"): accepted formats, refusals, metadata
+//! stripping, orientation, ownership, and files that live and die with their rows.
+
+use crate::helpers::{fixture, spawn_app};
+use reqwest::{StatusCode, header};
+use serde_json::Value;
+
+/// True if the JPEG carries an EXIF (APP1 "Exif") segment.
+fn has_exif(jpeg: &[u8]) -> bool {
+    jpeg.windows(6).any(|w| w == b"Exif\0\0")
+}
+
+async fn view(app: &crate::helpers::TestApp, client: &reqwest::Client, id: i64) -> Value {
+    let res = app.post_view(client, id).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    res.json().await.unwrap()
+}
+
+#[tokio::test]
+async fn every_accepted_format_becomes_a_post_of_jpegs() {
+    let app = spawn_app().await;
+    let client = app.signed_up("photographer").await;
+    for file in ["gps_orientation6.jpg", "transparent.png", "photo.webp", "animated.gif", "cmyk.jpg"] {
+        let id = app.post_photos(&client, &[file], "").await;
+        let post = view(&app, &client, id).await;
+        let url = post["photos"][0]["url"].as_str().unwrap();
+        let res = client.get(app.url(url)).send().await.unwrap();
+        assert_eq!(res.status(), StatusCode::OK, "{file}");
+        assert_eq!(res.headers()["content-type"], "image/jpeg");
+        let bytes = res.bytes().await.unwrap();
+        let decoded = image::load_from_memory(&bytes).unwrap_or_else(|e| panic!("{file}: {e}"));
+        assert_eq!(decoded.width(), post["photos"][0]["width"].as_u64().unwrap() as u32, "{file}");
+    }
+}
+
+#[tokio::test]
+async fn exif_orientation_is_applied_and_gps_is_stripped_from_every_variant() {
+    let app = spawn_app().await;
+    let client = app.signed_up("traveller").await;
+    let original = fixture("gps_orientation6.jpg");
+    assert!(has_exif(&original) && original.windows(3).any(|w| w == b"GPS") || has_exif(&original));
+    let id = app.post_photos(&client, &["gps_orientation6.jpg"], "").await;
+    let photo = &view(&app, &client, id).await["photos"][0];
+    // 1200 × 800 landscape pixels, EXIF "rotate 90°": stored upright, 800 × 1200.
+    assert_eq!((photo["width"].as_u64(), photo["height"].as_u64()), (Some(800), Some(1200)));
+    assert_eq!((photo["thumb_width"].as_u64(), photo["thumb_height"].as_u64()), (Some(213), Some(320)));
+    let files = app.media_files();
+    assert_eq!(files.len(), 2, "a full-size variant and a thumbnail: {files:?}");
+    for name in files {
+        let stored = std::fs::read(app.data_dir.path().join("media").join(&name)).unwrap();
+        assert!(!has_exif(&stored), "{name} still has EXIF");
+        let img = image::load_from_memory(&stored).unwrap();
+        assert!(img.height() > img.width(), "{name} is upright");
+    }
+}
+
+#[tokio::test]
+async fn large_photos_are_bounded_to_1440_and_320() {
+    let app = spawn_app().await;
+    let client = app.signed_up("pro").await;
+    let id = app.post_photos(&client, &["photo_12mp.jpg"], "12 MP").await;
+    let photo = &view(&app, &client, id).await["photos"][0];
+    assert_eq!((photo["width"].as_u64(), photo["height"].as_u64()), (Some(1440), Some(1080)));
+    assert_eq!((photo["thumb_width"].as_u64(), photo["thumb_height"].as_u64()), (Some(320), Some(240)));
+}
+
+#[tokio::test]
+async fn a_payload_appended_to_a_jpeg_does_not_survive() {
+    let app = spawn_app().await;
+    let client = app.signed_up("careful").await;
+    app.post_photos(&client, &["polyglot_html_after_jpeg.jpg"], "").await;
+    for name in app.media_files() {
+        let stored = std::fs::read(app.data_dir.path().join("media").join(&name)).unwrap();
+        let text = String::from_utf8_lossy(&stored).to_lowercase();
+        assert!(!text.contains("<script") && !text.contains("<html"), "{name}");
+    }
+}
+
+#[tokio::test]
+async fn refusals_are_4xx_with_a_message_and_store_nothing() {
+    let app = spawn_app().await;
+    let client = app.signed_up("mischief").await;
+    let gif = || ("animated.gif", fixture("animated.gif"));
+    let cases: Vec<(Vec<(&str, Vec<u8>)>, String, StatusCode)> = vec![
+        (
+            vec![("not_an_image.jpg", fixture("not_an_image.jpg"))],
+            String::new(),
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+        ),
+        (
+            vec![("truncated.jpg", fixture("truncated.jpg"))],
+            String::new(),
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+        ),
+        (
+            vec![("bomb.png", fixture("png_bomb_30000x30000.png"))],
+            String::new(),
+            StatusCode::PAYLOAD_TOO_LARGE,
+        ),
+        ((0..11).map(|_| gif()).collect(), String::new(), StatusCode::BAD_REQUEST),
+        (vec![], String::new(), StatusCode::BAD_REQUEST),
+        (vec![gif()], "x".repeat(2201), StatusCode::BAD_REQUEST),
+        (vec![("huge.jpg", vec![0xFF; 21 * 1024 * 1024])], String::new(), StatusCode::PAYLOAD_TOO_LARGE),
+        // A failure after two good photos were processed and written: they go too.
+        (
+            vec![gif(), ("photo.webp", fixture("photo.webp")), ("text.jpg", fixture("not_an_image.jpg"))],
+            String::new(),
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+        ),
+    ];
+    for (files, caption, status) in cases {
+        let names: Vec<&str> = files.iter().map(|(n, _)| *n).collect();
+        let res = app.upload(&client, &files, &caption, &[]).await;
+        assert_eq!(res.status(), status, "{names:?}");
+        let body: Value = res.json().await.unwrap();
+        assert!(!body["message"].as_str().unwrap_or_default().is_empty(), "{names:?}: a message");
+        assert_eq!(app.media_files(), Vec::<String>::new(), "{names:?}: no file left behind");
+    }
+    let grid: Value =
+        app.call(&client, "/api/fn/profile_grid", &[("username", "mischief")]).await.json().await.unwrap();
+    assert_eq!(grid["posts"], serde_json::json!([]), "no post was created");
+}
+
+#[tokio::test]
+async fn an_empty_caption_is_fine_and_2200_characters_too() {
+    let app = spawn_app().await;
+    let client = app.signed_up("quiet").await;
+    app.post_photos(&client, &["animated.gif"], "").await;
+    app.post_photos(&client, &["animated.gif"], &"x".repeat(2200)).await;
+}
+
+#[tokio::test]
+async fn uploads_need_a_signed_in_same_site_user() {
+    let app = spawn_app().await;
+    let res = app.upload(&app.client(), &[("a.gif", fixture("animated.gif"))], "", &[]).await;
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
+    let client = app.signed_up("target").await;
+    let form = reqwest::multipart::Form::new()
+        .part("images", reqwest::multipart::Part::bytes(fixture("animated.gif")));
+    let res = client
+        .post(app.url("/posts/new/"))
+        .header(header::ORIGIN, "https://evil.example")
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
+    assert!(app.media_files().is_empty());
+}
+
+#[tokio::test]
+async fn without_javascript_the_form_redirects_to_the_new_post() {
+    let app = spawn_app().await;
+    let client = app.signed_up("classic").await;
+    let form = reqwest::multipart::Form::new()
+        .text("caption", "Hello #world")
+        .part("images", reqwest::multipart::Part::bytes(fixture("animated.gif")).file_name("a.gif"))
+        .part("images", reqwest::multipart::Part::bytes(Vec::new()).file_name(""))
+        .text("alt", "A tiny animation");
+    let res = client
+        .post(app.url("/posts/new/"))
+        .header(header::ORIGIN, &app.address)
+        .header(header::ACCEPT, "text/html")
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let location = res.headers()["location"].to_str().unwrap().to_owned();
+    assert!(location.starts_with("/posts/") && location.ends_with('/'), "{location}");
+    let page = client.get(app.url(&location)).send().await.unwrap().text().await.unwrap();
+    assert!(page.contains("A tiny animation") && page.contains("href=\"/tags/world/\""));
+
+    // A refusal without JavaScript is an HTML page with the status and the message.
+    let form = reqwest::multipart::Form::new()
+        .part("images", reqwest::multipart::Part::bytes(fixture("not_an_image.jpg")));
+    let res = client
+        .post(app.url("/posts/new/"))
+        .header(header::ORIGIN, &app.address)
+        .header(header::ACCEPT, "text/html")
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::UNSUPPORTED_MEDIA_TYPE);
+    assert!(res.text().await.unwrap().contains("not a JPEG, PNG, WebP or GIF"));
+}
+
+#[tokio::test]
+async fn only_the_owner_edits_or_deletes_and_deleting_removes_the_files() {
+    let app = spawn_app().await;
+    let owner = app.signed_up("owner").await;
+    let other = app.signed_up("other").await;
+    let id = app.post_photos(&owner, &["animated.gif", "transparent.png"], "first #draft").await;
+    let sid = id.to_string();
+    assert_eq!(app.media_files().len(), 4);
+
+    let edit = [("id", sid.as_str()), ("caption", "stolen"), ("alt[0]", "x")];
+    let res = app.call(&other, "/api/fn/update_post", &edit).await;
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
+    let res = app.call(&other, "/api/fn/delete_post", &[("id", sid.as_str())]).await;
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
+    let res = app.call(&owner, "/api/fn/update_post", &[("id", "999999"), ("caption", "x")]).await;
+    assert_eq!(res.status(), StatusCode::NOT_FOUND);
+    assert_eq!(view(&app, &owner, id).await["caption"], "first #draft", "refusals change nothing");
+
+    let edit = [("id", sid.as_str()), ("caption", "final #done"), ("alt[0]", "a gif"), ("alt[1]", "a png")];
+    let res = app.call(&owner, "/api/fn/update_post", &edit).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let post = view(&app, &owner, id).await;
+    assert_eq!(post["caption"], "final #done");
+    assert_eq!(post["photos"][1]["alt"], "a png");
+    let tagged: Value = app.call(&owner, "/api/fn/tag_grid", &[("tag", "done")]).await.json().await.unwrap();
+    assert_eq!(tagged["posts"][0]["id"], id);
+    let old_tag = app.call(&owner, "/api/fn/tag_grid", &[("tag", "draft")]).await;
+    assert_eq!(old_tag.status(), StatusCode::NOT_FOUND, "the removed tag has no posts left");
+
+    let url = post["photos"][0]["url"].as_str().unwrap().to_owned();
+    let res = app.call(&owner, "/api/fn/delete_post", &[("id", sid.as_str())]).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    assert_eq!(app.post_view(&owner, id).await.status(), StatusCode::NOT_FOUND);
+    assert!(app.media_files().is_empty(), "files went with the post");
+    assert_eq!(owner.get(app.url(&url)).send().await.unwrap().status(), StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn media_files_are_served_immutable_with_an_etag() {
+    let app = spawn_app().await;
+    let client = app.signed_up("server").await;
+    let id = app.post_photos(&client, &["animated.gif"], "").await;
+    let url = view(&app, &client, id).await["photos"][0]["thumb_url"].as_str().unwrap().to_owned();
+    let anonymous = app.client();
+    let res = anonymous.get(app.url(&url)).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    assert_eq!(res.headers()["x-content-type-options"], "nosniff");
+    assert!(res.headers()["cache-control"].to_str().unwrap().contains("immutable"));
+    let etag = res.headers()["etag"].clone();
+    let res = anonymous.get(app.url(&url)).header(header::IF_NONE_MATCH, etag).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::NOT_MODIFIED);
+    for bad in
+        ["/uploads/..%2Fshutter.db", "/uploads/shutter.db", "/uploads/00000000000000000000000000000000.jpg"]
+    {
+        assert_eq!(
+            anonymous.get(app.url(bad)).send().await.unwrap().status(),
+            StatusCode::NOT_FOUND,
+            "{bad}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn profile_grid_is_newest_first_with_keyset_pages() {
+    let app = spawn_app().await;
+    let client = app.signed_up("prolific").await;
+    let mut ids = Vec::new();
+    for _ in 0..26 {
+        ids.push(app.post_photos(&client, &["animated.gif"], "").await);
+    }
+    let page1: Value =
+        app.call(&client, "/api/fn/profile_grid", &[("username", "prolific")]).await.json().await.unwrap();
+    let got: Vec<i64> =
+        page1["posts"].as_array().unwrap().iter().map(|p| p["id"].as_i64().unwrap()).collect();
+    let newest: Vec<i64> = ids.iter().rev().take(24).copied().collect();
+    assert_eq!(got, newest);
+    let before = page1["next_before"].as_i64().expect("a second page");
+    // A post arriving meanwhile does not shift the next page.
+    app.post_photos(&client, &["animated.gif"], "").await;
+    let page2: Value = app
+        .call(&client, "/api/fn/profile_grid", &[("username", "prolific"), ("before", &before.to_string())])
+        .await
+        .json()
+        .await
+        .unwrap();
+    let got: Vec<i64> =
+        page2["posts"].as_array().unwrap().iter().map(|p| p["id"].as_i64().unwrap()).collect();
+    assert_eq!(got, vec![ids[1], ids[0]]);
+    assert_eq!(page2["next_before"], Value::Null);
+    let profile: Value =
+        app.call(&app.client(), "/api/fn/profile", &[("username", "prolific")]).await.json().await.unwrap();
+    assert_eq!(profile["post_count"], 27);
+}
+
+#[tokio::test]
+async fn avatars_are_square_and_replacing_one_removes_the_old_files() {
+    let app = spawn_app().await;
+    let client = app.signed_up("selfie").await;
+    let send = |name: &'static str| {
+        let form = reqwest::multipart::Form::new()
+            .part("avatar", reqwest::multipart::Part::bytes(fixture(name)).file_name(name));
+        client
+            .post(app.url("/accounts/avatar/"))
+            .header(header::ORIGIN, &app.address)
+            .header(header::ACCEPT, "application/json")
+            .multipart(form)
+            .send()
+    };
+    assert_eq!(send("gps_orientation6.jpg").await.unwrap().status(), StatusCode::NO_CONTENT);
+    assert_eq!(app.media_files().len(), 2);
+    assert_eq!(send("transparent.png").await.unwrap().status(), StatusCode::NO_CONTENT);
+    let files = app.media_files();
+    assert_eq!(files.len(), 2, "the old avatar's files are gone: {files:?}");
+    let profile: Value =
+        app.call(&client, "/api/fn/profile", &[("username", "selfie")]).await.json().await.unwrap();
+    let avatar = client
+        .get(app.url(profile["avatar_url"].as_str().unwrap()))
+        .send()
+        .await
+        .unwrap()
+        .bytes()
+        .await
+        .unwrap();
+    let img = image::load_from_memory(&avatar).unwrap();
+    assert_eq!(img.width(), img.height());
+    assert_eq!(send("not_an_image.jpg").await.unwrap().status(), StatusCode::UNSUPPORTED_MEDIA_TYPE);
+    assert_eq!(app.media_files(), files, "a refused avatar changes nothing");
+}
+
+#[tokio::test]
+async fn deleting_an_account_removes_its_photos() {
+    let app = spawn_app().await;
+    let client = app.signed_up("leaving").await;
+    app.post_photos(&client, &["animated.gif", "photo.webp"], "bye").await;
+    assert_eq!(app.media_files().len(), 4);
+    let res = app.call(&client, "/api/fn/delete_account", &[("password", crate::helpers::PASSWORD)]).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    assert!(app.media_files().is_empty());
+}
