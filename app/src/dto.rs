@@ -8,6 +8,7 @@ pub struct CurrentUser {
     pub id: i64,
     pub username: String,
     pub full_name: String,
+    pub avatar_url: Option<String>,
 }
 
 /// The editable part of one's own profile.

@@ -1,7 +1,7 @@
 //! The header on every page: the logo, and either the signed-in person's links and a
 //! sign-out button, or the ways in.
 
-use crate::auth::use_auth;
+use crate::{auth::use_auth, components::avatar::Avatar};
 use leptos::{either::Either, prelude::*};
 use leptos_router::components::A;
 
@@ -22,9 +22,7 @@ pub fn Nav() -> impl IntoView {
                                 <div class="nav-links">
                                     <A href="/posts/new/" attr:class="button small">"New post"</A>
                                     <A href=format!("/users/{}/", user.username) attr:class="nav-user" attr:title="Your profile">
-                                        <span class="avatar-initial" aria-hidden="true">
-                                            {user.full_name.chars().next().map(String::from).unwrap_or_default()}
-                                        </span>
+                                        <Avatar url=user.avatar_url.clone() name=user.full_name.clone() />
                                         <span class="nav-username">{user.username.clone()}</span>
                                     </A>
                                     <ActionForm action=auth.sign_out attr:class="inline-form">

@@ -157,6 +157,8 @@ mod client {
     use wasm_bindgen::{JsCast, closure::Closure};
     use web_sys::{File, FileList, FormData, HtmlInputElement, ProgressEvent, Url, XmlHttpRequest};
 
+    type Navigate = Box<dyn Fn(&str)>;
+
     #[derive(Clone, Copy)]
     pub struct Upload {
         files: StoredValue<Vec<(usize, File)>, LocalStorage>,
@@ -165,7 +167,7 @@ mod client {
         alts: RwSignal<Vec<String>>,
         progress: RwSignal<Option<f64>>,
         error: RwSignal<Option<String>>,
-        navigate: StoredValue<Box<dyn Fn(&str)>, LocalStorage>,
+        navigate: StoredValue<Navigate, LocalStorage>,
     }
 
     impl Upload {

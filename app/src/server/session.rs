@@ -43,9 +43,12 @@ pub async fn current_user(pool: &SqlitePool, session: &Session) -> Result<Option
         return Ok(None);
     };
     match db::users::find_session_user(pool, auth.user_id).await? {
-        Some(user) if user.session_epoch == auth.epoch => {
-            Ok(Some(CurrentUser { id: user.id, username: user.username, full_name: user.full_name }))
-        }
+        Some(user) if user.session_epoch == auth.epoch => Ok(Some(CurrentUser {
+            id: user.id,
+            username: user.username,
+            full_name: user.full_name,
+            avatar_url: user.avatar.as_deref().map(crate::dto::thumb_url),
+        })),
         _ => {
             end(session).await?;
             Ok(None)

@@ -1,6 +1,9 @@
 //! Black-box tests: each test starts a real Shutter server on port 0 with its own
 //! temporary data folder and talks to it over HTTP, as a browser or a script would.
 
+// A failed unwrap is a failed test, with its location.
+#![allow(clippy::unwrap_used)]
+
 mod accounts;
 mod helpers;
 mod pages;

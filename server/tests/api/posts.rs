@@ -81,7 +81,8 @@ async fn refusals_are_4xx_with_a_message_and_store_nothing() {
     let app = spawn_app().await;
     let client = app.signed_up("mischief").await;
     let gif = || ("animated.gif", fixture("animated.gif"));
-    let cases: Vec<(Vec<(&str, Vec<u8>)>, String, StatusCode)> = vec![
+    type Case<'a> = (Vec<(&'a str, Vec<u8>)>, String, StatusCode);
+    let cases: Vec<Case> = vec![
         (
             vec![("not_an_image.jpg", fixture("not_an_image.jpg"))],
             String::new(),

@@ -54,11 +54,28 @@ fn EditProfileForm(
                                     "Save"
                                 </button>
                             </ActionForm>
+                            <AvatarForm />
                         }),
                         Err(error) => Either::Right(view! { <ErrorMessage error /> }),
                     }
                 })}
             </Suspense>
         </section>
+    }
+}
+
+/// The profile photo: a plain multipart form to `/accounts/avatar/` (cropped square on the
+/// server), which comes back here with `?saved=1`.
+#[component]
+fn AvatarForm() -> impl IntoView {
+    view! {
+        <form class="form avatar-form" action="/accounts/avatar/" method="post" enctype="multipart/form-data">
+            <div class="field">
+                <label for="field-avatar">"Profile photo"</label>
+                <input id="field-avatar" type="file" name="avatar" accept="image/jpeg,image/png,image/webp,image/gif" required />
+                <p class="field-hint">"A square crop of it is shown beside your name."</p>
+            </div>
+            <button type="submit" class="button secondary">"Upload photo"</button>
+        </form>
     }
 }

@@ -7,6 +7,7 @@ pub struct SessionUser {
     pub id: i64,
     pub username: String,
     pub full_name: String,
+    pub avatar: Option<String>,
     pub session_epoch: i64,
 }
 
@@ -46,7 +47,7 @@ pub async fn insert(pool: &SqlitePool, user: NewUser<'_>) -> Result<i64, sqlx::E
 }
 
 pub async fn find_session_user(pool: &SqlitePool, id: i64) -> Result<Option<SessionUser>, sqlx::Error> {
-    sqlx::query_as("SELECT id, username, full_name, session_epoch FROM users WHERE id = ?")
+    sqlx::query_as("SELECT id, username, full_name, avatar, session_epoch FROM users WHERE id = ?")
         .bind(id)
         .fetch_optional(pool)
         .await
