@@ -33,6 +33,7 @@ lint:
 	$(TOOLCHAIN) cargo fmt --all --check
 	$(TOOLCHAIN) cargo clippy --locked -p app --features ssr --all-targets -- -D warnings
 	$(TOOLCHAIN) cargo clippy --locked -p server --all-targets -- -D warnings
+	$(TOOLCHAIN) cargo clippy --locked -p bench --all-targets -- -D warnings
 	$(TOOLCHAIN) cargo clippy --locked -p frontend --target wasm32-unknown-unknown $${WASM_CARGO_ARGS:-} -- -D warnings
 
 unit:
@@ -41,6 +42,10 @@ unit:
 
 e2e: build
 	cd end2end && npx playwright test
+
+# Measurements, never tests: see bench/ and the README's "Measured" section.
+bench: setup
+	$(TOOLCHAIN) cargo run --locked --release -p bench --bin pipeline
 
 fmt:
 	cargo fmt --all

@@ -1,4 +1,5 @@
 import { expect, test, type Locator, type Page, type Response } from '@playwright/test';
+import * as path from 'path';
 
 /** The one message for a wrong username or password, whichever was wrong. */
 export const INVALID_CREDENTIALS = 'Invalid username or password';
@@ -143,4 +144,83 @@ export async function signOut(page: Page): Promise<void> {
   await expect(page).toHaveURL(/:\d+\/$/);
   await expectSignedOut(page);
   await expect(page.getByRole('heading', { level: 1, name: 'Share the moments that matter.' })).toBeVisible();
+}
+
+// ---------------------------------------------------------------------------------------
+// Photo posts
+
+/** The refusal of a file that is not a supported image. */
+export const NOT_AN_IMAGE = 'This file is not a JPEG, PNG, WebP or GIF image.';
+
+/** A file of the server's test fixtures (server/tests/fixtures/). */
+export function fixture(name: string): string {
+  return path.join(__dirname, '../../server/tests/fixtures', name);
+}
+
+/** A tag (letters and digits) no other test uses: the run shares one database. */
+export function uniqueTag(prefix: string): string {
+  return `${prefix}${Date.now().toString(36)}${Math.random().toString(36).slice(2, 7)}`;
+}
+
+export interface NewPost {
+  /** Fixture names (server/tests/fixtures/), in order. */
+  files: string[];
+  caption?: string;
+  /** Alt texts by photo index; missing or empty entries are left blank. */
+  alts?: string[];
+}
+
+/** The new-post form's file input. */
+export function photoInput(page: Page): Locator {
+  return page.locator('input[type=file][name=images]');
+}
+
+/** The previews of the chosen photos (hydrated only). */
+export function previews(page: Page): Locator {
+  return page.locator('ul.previews li.preview');
+}
+
+/**
+ * Opens /posts/new/, chooses the photos and fills caption and alt texts (with JavaScript in
+ * the previews, without in the "Alt text for each photo" fallback). Does not submit.
+ */
+export async function fillNewPost(page: Page, post: NewPost): Promise<void> {
+  await open(page, '/posts/new/');
+  await expect(page.getByRole('heading', { level: 1, name: 'New post' })).toBeVisible();
+  await photoInput(page).setInputFiles(post.files.map(fixture));
+  const alts = post.alts ?? [];
+  if (jsEnabled()) {
+    await expect(previews(page)).toHaveCount(post.files.length);
+    for (const [i, alt] of alts.entries()) {
+      if (alt) await previews(page).nth(i).getByPlaceholder('Describe this photo (alt text)').fill(alt);
+    }
+  } else {
+    // Without JavaScript nothing previews the files.
+    await expect(previews(page)).toHaveCount(0);
+  }
+  if (!jsEnabled() && alts.some(Boolean)) {
+    const details = page.locator('details.alt-fallback');
+    await details.locator('summary', { hasText: 'Alt text for each photo (optional)' }).click();
+    for (const [i, alt] of alts.entries()) {
+      if (alt) await details.getByLabel(`Photo ${i + 1}`, { exact: true }).fill(alt);
+    }
+  }
+  if (post.caption !== undefined) {
+    await page.getByLabel('Caption', { exact: true }).fill(post.caption);
+  }
+}
+
+/** Creates a post through /posts/new/ and returns its id, once its page is shown. */
+export async function createPost(page: Page, post: NewPost): Promise<number> {
+  await fillNewPost(page, post);
+  await page.getByRole('button', { name: 'Share', exact: true }).click();
+  await expect(page).toHaveURL(/\/posts\/\d+\/$/, { timeout: 15_000 });
+  await expect(page.locator('article.post')).toBeVisible();
+  await waitForHydration(page);
+  return Number(new URL(page.url()).pathname.split('/')[2]);
+}
+
+/** The post-count line of a profile ("1 post", "3 posts"). */
+export function postCount(page: Page): Locator {
+  return page.locator('.profile p.counts');
 }

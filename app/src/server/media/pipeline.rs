@@ -5,7 +5,10 @@
 //! CPU-bound: call it from `spawn_blocking`.
 
 use crate::error::AppError;
-use fast_image_resize::{IntoImageView, ResizeAlg, ResizeOptions, Resizer, images::Image};
+use fast_image_resize::{
+    PixelType, ResizeAlg, ResizeOptions, Resizer,
+    images::{Image, ImageRef},
+};
 use image::{
     DynamicImage, ImageDecoder, ImageFormat, ImageReader, Limits, RgbImage, codecs::jpeg::JpegEncoder,
 };
@@ -66,7 +69,12 @@ pub fn process(bytes: &[u8], shape: Shape) -> Result<Processed, AppError> {
     let image = decode(bytes)?;
     let image = flatten_on_white(image);
     let (full, thumb) = match shape {
-        Shape::Photo => (fit(&image, FULL_SIZE)?, fit(&image, THUMB_SIZE)?),
+        Shape::Photo => {
+            // The thumbnail comes from the full-size variant: the same look, a fraction of the work.
+            let full = fit(&image, FULL_SIZE)?;
+            let thumb = fit(&full, THUMB_SIZE)?;
+            (full, thumb)
+        }
         Shape::Avatar => {
             let side = image.width().min(image.height());
             let square = crop_square(&image, side.min(FULL_SIZE / 2))?;
@@ -165,9 +173,10 @@ fn resize(
         tracing::error!(error = %e, "resize failed");
         AppError::Internal
     };
-    let source = DynamicImage::ImageRgb8(image.clone());
-    let pixel_type = source.pixel_type().ok_or_else(|| internal(&"unsupported pixel type"))?;
-    let mut target = Image::new(width, height, pixel_type);
+    // Borrow the decoded pixels: a copy of a 50-megapixel image would cost 150 MB.
+    let source = ImageRef::new(image.width(), image.height(), image.as_raw(), PixelType::U8x3)
+        .map_err(|e| internal(&e))?;
+    let mut target = Image::new(width, height, PixelType::U8x3);
     let mut options =
         ResizeOptions::new().resize_alg(ResizeAlg::Convolution(fast_image_resize::FilterType::Lanczos3));
     if let Some((left, top, w, h)) = crop {
