@@ -63,14 +63,21 @@ impl Application {
         leptos_options.site_root = config.site_root.to_string_lossy().as_ref().into();
         leptos_options.site_addr = config.bind;
 
+        let media: Arc<dyn app::server::media::MediaStore> = Arc::new(
+            LocalStore::open(config.data_dir.join("media")).context("cannot open the media folder")?,
+        );
+        let swept = app::server::posts::sweep_orphan_files(&pool, media.clone())
+            .await
+            .map_err(|e| anyhow::anyhow!("cannot sweep the media folder: {e}"))?;
+        if swept > 0 {
+            tracing::warn!(files = swept, "removed media files that no row pointed to");
+        }
         let state = AppState {
             leptos_options: leptos_options.clone(),
             pool: pool.clone(),
             passwords: PasswordHasher::new(),
             sign_in_throttle: Arc::new(SignInThrottle::new(Default::default())),
-            media: Arc::new(
-                LocalStore::open(config.data_dir.join("media")).context("cannot open the media folder")?,
-            ),
+            media,
             public_origin: config
                 .public_url
                 .as_ref()

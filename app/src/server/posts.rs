@@ -277,6 +277,28 @@ pub async fn tag_grid(state: &AppState, tag: &str, before: Option<i64>) -> Resul
     Ok(grid_page(rows))
 }
 
+/// Removes stored files that no row points to: what a crash between writing a photo and
+/// committing its row leaves behind. Run at start-up, before any upload can be in flight.
+pub async fn sweep_orphan_files(
+    pool: &sqlx::SqlitePool,
+    store: Arc<dyn MediaStore>,
+) -> Result<usize, AppError> {
+    let live: std::collections::HashSet<String> = db::posts::all_stems(pool).await?.into_iter().collect();
+    tokio::task::spawn_blocking(move || {
+        let mut removed = 0;
+        for name in store.names().map_err(io_error)? {
+            let stem = name.trim_end_matches(".jpg").trim_end_matches("_t");
+            if !live.contains(stem) {
+                store.delete(&name).map_err(io_error)?;
+                removed += 1;
+            }
+        }
+        Ok(removed)
+    })
+    .await
+    .map_err(|_| AppError::Internal)?
+}
+
 /// Replaces the user's avatar with a square crop of `bytes`; the old files go.
 pub async fn set_avatar(state: &AppState, user_id: i64, bytes: Vec<u8>) -> Result<(), AppError> {
     let upload = Upload { bytes, alt: AltText::default() };

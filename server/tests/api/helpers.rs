@@ -19,7 +19,15 @@ pub async fn spawn_app() -> TestApp {
 }
 
 pub async fn spawn_app_with(customise: impl FnOnce(&mut Config)) -> TestApp {
-    let data_dir = tempfile::tempdir().expect("temp dir");
+    start(tempfile::tempdir().expect("temp dir"), customise).await
+}
+
+/// A server on an existing data folder (e.g. one a test prepared).
+pub async fn spawn_app_in(data_dir: TempDir) -> TestApp {
+    start(data_dir, |_| {}).await
+}
+
+async fn start(data_dir: TempDir, customise: impl FnOnce(&mut Config)) -> TestApp {
     let mut config = Config::for_tests(data_dir.path().to_path_buf());
     customise(&mut config);
     let app = Application::build(config).await.expect("the server starts");

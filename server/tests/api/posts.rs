@@ -326,3 +326,46 @@ async fn deleting_an_account_removes_its_photos() {
     assert_eq!(res.status(), StatusCode::OK);
     assert!(app.media_files().is_empty());
 }
+
+#[tokio::test]
+async fn a_database_failure_after_the_files_were_written_removes_them() {
+    let app = spawn_app().await;
+    let client = app.signed_up("unlucky").await;
+    // Sabotage the insert of the photo rows, after the files are already written.
+    let db =
+        sqlx::SqlitePool::connect(&format!("sqlite://{}", app.data_dir.path().join("shutter.db").display()))
+            .await
+            .unwrap();
+    sqlx::query(
+        "CREATE TRIGGER sabotage BEFORE INSERT ON post_images BEGIN SELECT RAISE(ABORT, 'disk on fire'); END",
+    )
+    .execute(&db)
+    .await
+    .unwrap();
+    let res = app.upload(&client, &[("a.gif", fixture("animated.gif"))], "doomed", &[]).await;
+    assert_eq!(res.status(), StatusCode::INTERNAL_SERVER_ERROR);
+    let body: Value = res.json().await.unwrap();
+    assert!(
+        !body["message"].as_str().unwrap().contains("disk on fire"),
+        "database errors stay on the server"
+    );
+    assert!(app.media_files().is_empty(), "no orphan files");
+    let posts: i64 = sqlx::query_scalar("SELECT count(*) FROM posts").fetch_one(&db).await.unwrap();
+    assert_eq!(posts, 0, "no orphan rows");
+}
+
+#[tokio::test]
+async fn files_no_row_points_to_are_swept_at_start_up() {
+    let data_dir = tempfile::tempdir().unwrap();
+    let media = data_dir.path().join("media");
+    std::fs::create_dir_all(&media).unwrap();
+    let orphan = format!("{}.jpg", "ab".repeat(16));
+    std::fs::write(media.join(&orphan), b"left by a crash").unwrap();
+    std::fs::write(media.join(format!(".tmp-{orphan}")), b"half written").unwrap();
+    let app = crate::helpers::spawn_app_in(data_dir).await;
+    let client = app.signed_up("survivor").await;
+    app.post_photos(&client, &["animated.gif"], "").await;
+    let files = app.media_files();
+    assert_eq!(files.len(), 2, "only the live post's files remain: {files:?}");
+    assert!(!files.contains(&orphan));
+}

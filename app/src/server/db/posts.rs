@@ -202,6 +202,15 @@ pub async fn grid_of_tag(
     .await
 }
 
+/// Every media stem a row points to: all photos and avatars.
+pub async fn all_stems(pool: &SqlitePool) -> Result<Vec<String>, sqlx::Error> {
+    sqlx::query_scalar(
+        "SELECT stem FROM post_images UNION ALL SELECT avatar FROM users WHERE avatar IS NOT NULL",
+    )
+    .fetch_all(pool)
+    .await
+}
+
 /// Every media stem of a user: their posts' photos and their avatar.
 pub async fn media_of_user(pool: &SqlitePool, user_id: i64) -> Result<Vec<String>, sqlx::Error> {
     sqlx::query_scalar(

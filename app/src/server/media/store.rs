@@ -15,6 +15,8 @@ pub trait MediaStore: Send + Sync + 'static {
     fn get(&self, name: &str) -> io::Result<Option<Vec<u8>>>;
     /// Removes `name`; removing a missing name is not an error.
     fn delete(&self, name: &str) -> io::Result<()>;
+    /// Every stored name.
+    fn names(&self) -> io::Result<Vec<String>>;
 }
 
 /// A fresh unguessable file stem: 128 random bits as 32 hex characters.
@@ -97,6 +99,17 @@ impl MediaStore for LocalStore {
             Err(e) if e.kind() != io::ErrorKind::NotFound => Err(e),
             _ => Ok(()),
         }
+    }
+
+    fn names(&self) -> io::Result<Vec<String>> {
+        let mut names = Vec::new();
+        for entry in fs::read_dir(&self.dir)? {
+            let name = entry?.file_name().to_string_lossy().into_owned();
+            if is_valid_name(&name) {
+                names.push(name);
+            }
+        }
+        Ok(names)
     }
 }
 
