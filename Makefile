@@ -20,6 +20,7 @@ setup:
 
 build: setup
 	$(TOOLCHAIN) cargo leptos build --release $${LEPTOS_LIB_ARGS:-}
+	node .ci/precompress.mjs target/site/pkg
 
 run: build
 	./target/release/server --data-dir $(DATA_DIR) --bind $(BIND)

@@ -132,6 +132,9 @@ fn router(
     let pages = get_service(
         ServeDir::new(&site_root)
             .append_index_html_on_directories(false)
+            // `make build` writes .br and .gz beside the WASM, JS and CSS.
+            .precompressed_br()
+            .precompressed_gzip()
             .fallback(get(move |req: Request<Body>| page_response(render_page(req))).with_state(())),
     )
     .handle_error(|_| async { StatusCode::INTERNAL_SERVER_ERROR });
