@@ -30,6 +30,8 @@ use tower_sessions_sqlx_store::SqliteStore;
 const BODY_LIMIT: usize = 1024 * 1024;
 /// A request that takes longer than this is cut off with 408.
 const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
+/// Uploads may take longer: ten photos over a slow mobile link.
+const UPLOAD_TIMEOUT: Duration = Duration::from_secs(10 * 60);
 pub const SESSION_COOKIE: &str = "shutter_session";
 
 pub struct Application {
@@ -138,28 +140,41 @@ fn router(
             .fallback(get(move |req: Request<Body>| page_response(render_page(req))).with_state(())),
     )
     .handle_error(|_| async { StatusCode::INTERNAL_SERVER_ERROR });
-    let small_bodies = || RequestBodyLimitLayer::new(BODY_LIMIT);
-    // Uploads stream through their own, larger limit (checked again per photo).
-    let upload = |limit: usize| (DefaultBodyLimit::disable(), RequestBodyLimitLayer::new(limit));
+    // Ordinary requests: small bodies, answered within REQUEST_TIMEOUT.
+    let quick = || {
+        (
+            RequestBodyLimitLayer::new(BODY_LIMIT),
+            TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, REQUEST_TIMEOUT),
+        )
+    };
+    // Uploads: their own, larger limit (checked again per photo) and time for slow links.
+    let upload = |limit: usize| {
+        (
+            DefaultBodyLimit::disable(),
+            RequestBodyLimitLayer::new(limit),
+            TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, UPLOAD_TIMEOUT),
+        )
+    };
 
     Router::new()
-        .route("/healthz", get(healthz))
-        .route("/api/fn/{*name}", post(server_fn).layer(small_bodies()))
-        .route("/accounts/logout/", post(server_fn).layer(small_bodies()))
+        .route("/healthz", get(healthz).layer(quick()))
+        .route("/api/fn/{*name}", post(server_fn).layer(quick()))
+        .route("/accounts/logout/", post(server_fn).layer(quick()))
         .route(
             "/posts/new/",
-            post(media::create_post).layer(upload(media::NEW_POST_BODY_LIMIT)).merge(pages.clone()),
+            post(media::create_post)
+                .layer(upload(media::NEW_POST_BODY_LIMIT))
+                .merge(pages.clone().layer(quick())),
         )
         .route("/accounts/avatar/", post(media::upload_avatar).layer(upload(media::AVATAR_BODY_LIMIT)))
-        .route("/uploads/{name}", get(media::serve))
-        .fallback(pages.layer(small_bodies()))
+        .route("/uploads/{name}", get(media::serve).layer(quick()))
+        .fallback(pages.layer(quick()))
         .method_not_allowed_fallback(middleware::method_not_allowed)
         // Listed innermost first: each `.layer` wraps everything above it.
         .layer(session_layer)
         .layer(axum::middleware::from_fn_with_state(public, middleware::refuse_cross_site))
         .layer(axum::middleware::from_fn(middleware::add_trailing_slash))
         .layer(CompressionLayer::new())
-        .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, REQUEST_TIMEOUT))
         .layer(axum::middleware::from_fn(middleware::security_headers))
         .layer(CatchPanicLayer::custom(|_| middleware::error_response(&AppError::Internal)))
         .layer(TraceLayer::new_for_http())
