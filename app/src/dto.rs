@@ -51,6 +51,7 @@ pub struct PostView {
     pub photos: Vec<Photo>,
     /// The viewer owns this post (may edit and delete it).
     pub is_owner: bool,
+    pub likes: LikeState,
 }
 
 /// A square in a grid of posts (profiles, tags).
@@ -77,6 +78,10 @@ pub struct Profile {
     pub bio: String,
     pub avatar_url: Option<String>,
     pub post_count: i64,
+    pub followers: i64,
+    pub following: i64,
+    /// Whether the signed-in reader follows them; `None` for visitors and for oneself.
+    pub i_follow: Option<bool>,
     pub is_me: bool,
 }
 
@@ -88,4 +93,39 @@ pub fn media_url(stem: &str) -> String {
 /// The address of a stored file's thumbnail.
 pub fn thumb_url(stem: &str) -> String {
     format!("/uploads/{stem}_t.jpg")
+}
+
+/// The like button's state: how many, and whether the reader is one of them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LikeState {
+    pub count: i64,
+    pub liked: bool,
+}
+
+/// A comment as a card shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CommentView {
+    pub id: i64,
+    pub username: String,
+    pub text: String,
+}
+
+/// A post in the feed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FeedCard {
+    pub id: i64,
+    pub owner: Author,
+    pub caption: String,
+    pub created_at: String,
+    pub photos: Vec<Photo>,
+    pub likes: LikeState,
+    pub comment_count: i64,
+    pub first_comments: Vec<CommentView>,
+}
+
+/// One page of the feed; `next_before` continues it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FeedPage {
+    pub cards: Vec<FeedCard>,
+    pub next_before: Option<i64>,
 }

@@ -2,8 +2,12 @@
 
 pub mod avatar;
 pub mod caption;
+pub mod feed_card;
+pub mod follow_button;
 pub mod form;
+pub mod like_button;
 pub mod nav;
+pub mod photos;
 pub mod post_grid;
 pub mod require_user;
 pub mod time_ago;

@@ -82,7 +82,7 @@ fn GridItem(post: PostThumb) -> impl IntoView {
 
 /// Calls `load_more` whenever the "Older posts" link comes within a screen of view.
 #[cfg(feature = "hydrate")]
-fn observe(sentinel: NodeRef<leptos::html::A>, load_more: impl Fn() + Clone + 'static) {
+pub(crate) fn observe(sentinel: NodeRef<leptos::html::A>, load_more: impl Fn() + Clone + 'static) {
     use wasm_bindgen::{JsCast, closure::Closure};
     use web_sys::{IntersectionObserver, IntersectionObserverEntry, IntersectionObserverInit};
 

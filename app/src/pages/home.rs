@@ -1,7 +1,6 @@
-//! `/`: the landing page for visitors; for a signed-in person, their home (the feed
-//! arrives with the social features).
+//! `/`: the landing page for visitors; the feed for a signed-in person.
 
-use crate::auth::use_auth;
+use crate::{auth::use_auth, pages::feed::Feed};
 use leptos::{either::Either, prelude::*};
 use leptos_meta::{Meta, Title};
 use leptos_router::components::A;
@@ -15,17 +14,7 @@ pub fn HomePage() -> impl IntoView {
         <Suspense fallback=|| ()>
             {move || Suspend::new(async move {
                 match auth.user.await {
-                    Ok(Some(user)) => Either::Left(view! {
-                        <section class="card narrow">
-                            <h1>{format!("Welcome, {}", user.full_name)}</h1>
-                            <p class="muted">
-                                "Your feed will show your photos and those of the people you follow."
-                            </p>
-                            <p class="muted">
-                                "Nothing here yet. Posting photos and following people are the next things Shutter learns."
-                            </p>
-                        </section>
-                    }),
+                    Ok(Some(_)) => Either::Left(view! { <Feed /> }),
                     _ => Either::Right(view! { <Landing /> }),
                 }
             })}

@@ -1,6 +1,7 @@
 //! One module per page.
 
 pub mod accounts;
+pub mod feed;
 pub mod home;
 pub mod new_post;
 pub mod not_found;

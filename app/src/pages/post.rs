@@ -7,6 +7,8 @@ use crate::{
         avatar::Avatar,
         caption::CaptionText,
         form::{ActionDone, ActionError},
+        like_button::{LikeButton, Likes},
+        photos::Photos,
         time_ago::TimeAgo,
     },
     domain::caption,
@@ -62,30 +64,6 @@ fn PostArticle(
     let origin = site_origin();
     let image = post.photos.first().map(|p| format!("{origin}{}", p.url)).unwrap_or_default();
     let page_url = format!("{origin}/posts/{}/", post.id);
-    let many = post.photos.len() > 1;
-    let count = post.photos.len();
-    let photos = post
-        .photos
-        .iter()
-        .enumerate()
-        .map(|(i, p)| {
-            let srcset = format!("{} {}w, {} {}w", p.thumb_url, p.thumb_width, p.url, p.width);
-            let label = many.then(|| format!("{} of {count}", i + 1));
-            view! {
-                <figure class="slide" aria-label=label>
-                    <img
-                        src=p.url.clone()
-                        srcset=srcset
-                        sizes="(max-width: 640px) 100vw, 600px"
-                        width=p.width
-                        height=p.height
-                        alt=p.alt.clone()
-                        loading=if i == 0 { "eager" } else { "lazy" }
-                    />
-                </figure>
-            }
-        })
-        .collect_view();
     let owner_href = format!("/users/{}/", post.owner.username);
     let username = post.owner.username.clone();
     let username_in_caption = post.owner.username.clone();
@@ -113,10 +91,13 @@ fn PostArticle(
                 </A>
                 <TimeAgo utc=created_at />
             </header>
-            <div class=if many { "carousel" } else { "single" } tabindex="0" aria-label="Photos">
-                {photos}
+            <Photos photos=post.photos.clone() eager=true />
+            <div class="post-body actions-row">
+                {
+                    let likes = Likes::new(post.id, post.likes);
+                    view! { <LikeButton likes /> }
+                }
             </div>
-            {many.then(|| view! { <p class="carousel-hint muted">{format!("{count} photos — swipe or scroll sideways")}</p> })}
             <div class="post-body">
                 <p class="caption">
                     <A href=owner_href attr:class="author-name">{username_in_caption}</A>

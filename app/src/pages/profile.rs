@@ -2,7 +2,7 @@
 
 use crate::{
     api::posts::{get_profile, get_profile_grid},
-    components::{avatar::Avatar, post_grid::PostGrid},
+    components::{avatar::Avatar, follow_button::FollowButton, post_grid::PostGrid},
     dto::{GridPage, Profile},
     error::AppError,
     pages::{before_param, not_found::NotFound, site_origin},
@@ -54,6 +54,7 @@ fn ProfileView(profile: Profile, grid: GridPage) -> impl IntoView {
         Box::pin(async move { get_profile_grid(username, Some(before)).await })
             as std::pin::Pin<Box<dyn std::future::Future<Output = _>>>
     });
+    let followers = RwSignal::new(profile.followers);
     let posts_label = if profile.post_count == 1 { "post".to_owned() } else { "posts".to_owned() };
     view! {
         <Title text=title.clone() />
@@ -71,9 +72,16 @@ fn ProfileView(profile: Profile, grid: GridPage) -> impl IntoView {
                 <h1>{profile.username.clone()}</h1>
                 <p class="profile-name">{profile.full_name.clone()}</p>
                 <p class="counts">
-                    <strong>{profile.post_count}</strong>
-                    {format!(" {posts_label}")}
+                    <span><strong>{profile.post_count}</strong>{format!(" {posts_label}")}</span>
+                    <span>
+                        <strong>{move || followers.get()}</strong>
+                        {move || if followers.get() == 1 { " follower" } else { " followers" }}
+                    </span>
+                    <span><strong>{profile.following}</strong>" following"</span>
                 </p>
+                {profile.i_follow.map(|following| view! {
+                    <FollowButton username=profile.username.clone() following followers />
+                })}
                 {(!profile.bio.is_empty()).then(|| view! { <p class="bio">{profile.bio.clone()}</p> })}
                 {profile.is_me.then(|| view! {
                     <p class="actions">

@@ -8,5 +8,6 @@ pub mod media;
 pub mod password;
 pub mod posts;
 pub mod session;
+pub mod social;
 pub mod state;
 pub mod throttle;

@@ -218,7 +218,9 @@ pub async fn view(state: &AppState, viewer_id: Option<i64>, post_id: i64) -> Res
             alt: i.alt,
         })
         .collect();
+    let (count, liked) = db::likes::state(&state.pool, viewer_id.unwrap_or(0), post_id).await?;
     Ok(PostView {
+        likes: crate::dto::LikeState { count, liked },
         id: post.id,
         is_owner: viewer_id == Some(post.owner_id),
         owner: author(post.username, post.full_name, post.avatar),
@@ -232,7 +234,15 @@ pub async fn profile(state: &AppState, viewer_id: Option<i64>, username: &str) -
     let missing = || AppError::NotFound(format!("There is no one called @{username} here."));
     let name = Username::parse(username).map_err(|_| missing())?;
     let p = db::users::profile(&state.pool, name.as_str()).await?.ok_or_else(missing)?;
+    let (followers, following) = db::follows::counts(&state.pool, p.id).await?;
+    let i_follow = match viewer_id {
+        Some(me) if me != p.id => Some(db::follows::is_following(&state.pool, me, p.id).await?),
+        _ => None,
+    };
     Ok(Profile {
+        followers,
+        following,
+        i_follow,
         is_me: viewer_id == Some(p.id),
         avatar_url: p.avatar.as_deref().map(thumb_url),
         username: p.username,

@@ -10,3 +10,4 @@ mod pages;
 mod posts;
 mod security;
 mod sessions;
+mod social;

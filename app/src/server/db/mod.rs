@@ -1,5 +1,8 @@
 //! The only place SQL lives. Functions take a pool (or a transaction) and plain values;
 //! the rules about who may do what live in the services that call them.
 
+pub mod feed;
+pub mod follows;
+pub mod likes;
 pub mod posts;
 pub mod users;

@@ -1,0 +1,74 @@
+//! The feed: one query per page, with author, photos, like count, whether the reader
+//! liked it, comment count and the first comments (as JSON built by SQLite), keyset on
+//! post id.
+
+use serde::Deserialize;
+use sqlx::{FromRow, SqlitePool};
+
+#[derive(Debug, FromRow)]
+pub struct CardRow {
+    pub id: i64,
+    pub caption: String,
+    pub created_at: String,
+    pub username: String,
+    pub full_name: String,
+    pub avatar: Option<String>,
+    pub like_count: i64,
+    pub liked: bool,
+    pub comment_count: i64,
+    /// JSON array of `PhotoJson`, in order.
+    pub photos: String,
+    /// JSON array of `CommentJson`, oldest first.
+    pub first_comments: String,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct PhotoJson {
+    pub stem: String,
+    pub width: u32,
+    pub height: u32,
+    pub thumb_width: u32,
+    pub thumb_height: u32,
+    pub alt: String,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct CommentJson {
+    pub id: i64,
+    pub username: String,
+    pub text: String,
+}
+
+/// How many comments a card shows before "View all".
+pub const FIRST_COMMENTS: i64 = 2;
+
+/// Posts of `reader` and of the people they follow with id < `before`, newest first.
+pub async fn page(
+    pool: &SqlitePool,
+    reader: i64,
+    before: i64,
+    limit: i64,
+) -> Result<Vec<CardRow>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT p.id, p.caption, p.created_at, u.username, u.full_name, u.avatar, \
+           (SELECT count(*) FROM likes l WHERE l.post_id = p.id) AS like_count, \
+           EXISTS (SELECT 1 FROM likes l WHERE l.post_id = p.id AND l.user_id = ?1) AS liked, \
+           (SELECT count(*) FROM comments c WHERE c.post_id = p.id) AS comment_count, \
+           (SELECT json_group_array(json_object('stem', i.stem, 'width', i.width, 'height', i.height, \
+                   'thumb_width', i.thumb_width, 'thumb_height', i.thumb_height, 'alt', i.alt) ORDER BY i.position) \
+              FROM post_images i WHERE i.post_id = p.id) AS photos, \
+           (SELECT json_group_array(json_object('id', c.id, 'username', cu.username, 'text', c.text) ORDER BY c.id) \
+              FROM (SELECT id, owner_id, text FROM comments WHERE post_id = p.id ORDER BY id LIMIT ?4) c \
+              JOIN users cu ON cu.id = c.owner_id) AS first_comments \
+         FROM posts p JOIN users u ON u.id = p.owner_id \
+         WHERE p.id < ?2 \
+           AND (p.owner_id = ?1 OR p.owner_id IN (SELECT followee_id FROM follows WHERE follower_id = ?1)) \
+         ORDER BY p.id DESC LIMIT ?3",
+    )
+    .bind(reader)
+    .bind(before)
+    .bind(limit)
+    .bind(FIRST_COMMENTS)
+    .fetch_all(pool)
+    .await
+}

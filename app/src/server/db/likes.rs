@@ -1,0 +1,41 @@
+//! The `likes` table.
+
+use sqlx::SqlitePool;
+
+/// Likes `post_id` once: a second like changes nothing. False if there is no such post.
+pub async fn like(pool: &SqlitePool, user_id: i64, post_id: i64) -> Result<bool, sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO likes (user_id, post_id) SELECT ?, id FROM posts WHERE id = ? ON CONFLICT DO NOTHING",
+    )
+    .bind(user_id)
+    .bind(post_id)
+    .execute(pool)
+    .await?;
+    post_exists(pool, post_id).await
+}
+
+/// Removes the user's own like, if any. False if there is no such post.
+pub async fn unlike(pool: &SqlitePool, user_id: i64, post_id: i64) -> Result<bool, sqlx::Error> {
+    sqlx::query("DELETE FROM likes WHERE user_id = ? AND post_id = ?")
+        .bind(user_id)
+        .bind(post_id)
+        .execute(pool)
+        .await?;
+    post_exists(pool, post_id).await
+}
+
+async fn post_exists(pool: &SqlitePool, post_id: i64) -> Result<bool, sqlx::Error> {
+    sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM posts WHERE id = ?)").bind(post_id).fetch_one(pool).await
+}
+
+/// (number of likes, whether `user_id` is among them).
+pub async fn state(pool: &SqlitePool, user_id: i64, post_id: i64) -> Result<(i64, bool), sqlx::Error> {
+    sqlx::query_as(
+        "SELECT (SELECT count(*) FROM likes WHERE post_id = ?2), \
+                EXISTS (SELECT 1 FROM likes WHERE post_id = ?2 AND user_id = ?1)",
+    )
+    .bind(user_id)
+    .bind(post_id)
+    .fetch_one(pool)
+    .await
+}

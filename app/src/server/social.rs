@@ -1,0 +1,93 @@
+//! The social rules: follow and unfollow (never yourself; twice is once), the feed, and
+//! likes (one per person and post, whatever the concurrency).
+
+use crate::{
+    domain::Username,
+    dto::{Author, CommentView, FeedCard, FeedPage, LikeState, Photo, media_url, thumb_url},
+    error::AppError,
+    server::{db, state::AppState},
+};
+
+/// Posts per feed page.
+pub const FEED_PAGE: i64 = 10;
+
+async fn user_id_of(state: &AppState, username: &str) -> Result<i64, AppError> {
+    let missing = || AppError::NotFound(format!("There is no one called @{username} here."));
+    let name = Username::parse(username).map_err(|_| missing())?;
+    Ok(db::users::profile(&state.pool, name.as_str()).await?.ok_or_else(missing)?.id)
+}
+
+pub async fn follow(state: &AppState, me: i64, username: &str) -> Result<(), AppError> {
+    let them = user_id_of(state, username).await?;
+    if them == me {
+        return Err(AppError::BadRequest("You cannot follow yourself.".into()));
+    }
+    db::follows::follow(&state.pool, me, them).await?;
+    Ok(())
+}
+
+pub async fn unfollow(state: &AppState, me: i64, username: &str) -> Result<(), AppError> {
+    let them = user_id_of(state, username).await?;
+    db::follows::unfollow(&state.pool, me, them).await?;
+    Ok(())
+}
+
+fn parse_json<T: serde::de::DeserializeOwned>(json: &str) -> Result<Vec<T>, AppError> {
+    serde_json::from_str(json).map_err(|e| {
+        tracing::error!(error = %e, "feed JSON from SQLite did not parse");
+        AppError::Internal
+    })
+}
+
+pub async fn feed(state: &AppState, me: i64, before: Option<i64>) -> Result<FeedPage, AppError> {
+    let rows = db::feed::page(&state.pool, me, before.unwrap_or(i64::MAX), FEED_PAGE).await?;
+    let next_before = (rows.len() as i64 == FEED_PAGE).then(|| rows.last().map(|r| r.id)).flatten();
+    let mut cards = Vec::with_capacity(rows.len());
+    for row in rows {
+        let photos = parse_json::<db::feed::PhotoJson>(&row.photos)?
+            .into_iter()
+            .map(|p| Photo {
+                url: media_url(&p.stem),
+                thumb_url: thumb_url(&p.stem),
+                width: p.width,
+                height: p.height,
+                thumb_width: p.thumb_width,
+                thumb_height: p.thumb_height,
+                alt: p.alt,
+            })
+            .collect();
+        let first_comments = parse_json::<db::feed::CommentJson>(&row.first_comments)?
+            .into_iter()
+            .map(|c| CommentView { id: c.id, username: c.username, text: c.text })
+            .collect();
+        cards.push(FeedCard {
+            id: row.id,
+            owner: Author {
+                username: row.username,
+                full_name: row.full_name,
+                avatar_url: row.avatar.as_deref().map(thumb_url),
+            },
+            caption: row.caption,
+            created_at: row.created_at,
+            photos,
+            likes: LikeState { count: row.like_count, liked: row.liked },
+            comment_count: row.comment_count,
+            first_comments,
+        });
+    }
+    Ok(FeedPage { cards, next_before })
+}
+
+/// Sets the reader's like on a post to `liked` and answers the resulting state.
+pub async fn set_like(state: &AppState, me: i64, post_id: i64, liked: bool) -> Result<LikeState, AppError> {
+    let exists = if liked {
+        db::likes::like(&state.pool, me, post_id).await?
+    } else {
+        db::likes::unlike(&state.pool, me, post_id).await?
+    };
+    if !exists {
+        return Err(AppError::NotFound("This post does not exist, or was deleted.".into()));
+    }
+    let (count, liked) = db::likes::state(&state.pool, me, post_id).await?;
+    Ok(LikeState { count, liked })
+}

@@ -1,0 +1,159 @@
+//! Follows, the feed and likes (SPEC 3): contents and order, keyset pages, idempotence,
+//! concurrency, and nobody touching anyone else's like.
+
+use crate::helpers::{TestApp, spawn_app};
+use reqwest::{Client, StatusCode};
+use serde_json::Value;
+
+async fn feed(app: &TestApp, client: &Client, before: Option<i64>) -> Value {
+    let before = before.map(|b| b.to_string());
+    let mut form = vec![];
+    if let Some(b) = &before {
+        form.push(("before", b.as_str()));
+    }
+    let res = app.call(client, "/api/fn/feed", &form).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    res.json().await.unwrap()
+}
+
+fn ids(page: &Value) -> Vec<i64> {
+    page["cards"].as_array().unwrap().iter().map(|c| c["id"].as_i64().unwrap()).collect()
+}
+
+async fn profile(app: &TestApp, client: &Client, username: &str) -> Value {
+    app.call(client, "/api/fn/profile", &[("username", username)]).await.json().await.unwrap()
+}
+
+#[tokio::test]
+async fn following_rules() {
+    let app = spawn_app().await;
+    let ada = app.signed_up("ada").await;
+    app.signed_up("bob").await;
+    let res = app.call(&ada, "/api/fn/follow", &[("username", "ada")]).await;
+    assert_eq!(res.status(), StatusCode::BAD_REQUEST, "following yourself is refused");
+    let res = app.call(&ada, "/api/fn/follow", &[("username", "nobody")]).await;
+    assert_eq!(res.status(), StatusCode::NOT_FOUND);
+    let res = app.call(&app.client(), "/api/fn/follow", &[("username", "bob")]).await;
+    assert_eq!(res.status(), StatusCode::FORBIDDEN, "visitors cannot follow");
+    for _ in 0..2 {
+        let res = app.call(&ada, "/api/fn/follow", &[("username", "bob")]).await;
+        assert_eq!(res.status(), StatusCode::OK);
+    }
+    let bob = profile(&app, &ada, "bob").await;
+    assert_eq!(
+        (bob["followers"].as_i64(), bob["i_follow"].as_bool()),
+        (Some(1), Some(true)),
+        "twice is once"
+    );
+    assert_eq!(profile(&app, &ada, "ada").await["following"], 1);
+    assert_eq!(profile(&app, &ada, "ada").await["i_follow"], Value::Null, "no button for oneself");
+    for _ in 0..2 {
+        assert_eq!(app.call(&ada, "/api/fn/unfollow", &[("username", "bob")]).await.status(), StatusCode::OK);
+    }
+    assert_eq!(profile(&app, &ada, "bob").await["followers"], 0);
+}
+
+#[tokio::test]
+async fn the_feed_is_own_and_followed_posts_newest_first() {
+    let app = spawn_app().await;
+    let ada = app.signed_up("ada").await;
+    let bob = app.signed_up("bob").await;
+    let eve = app.signed_up("eve").await;
+    let a1 = app.post_photos(&ada, &["animated.gif"], "ada 1").await;
+    let b1 = app.post_photos(&bob, &["animated.gif"], "bob 1").await;
+    let _e1 = app.post_photos(&eve, &["animated.gif"], "eve 1").await;
+    let a2 = app.post_photos(&ada, &["animated.gif"], "ada 2").await;
+    assert_eq!(ids(&feed(&app, &ada, None).await), vec![a2, a1], "own posts only at first");
+
+    app.call(&ada, "/api/fn/follow", &[("username", "bob")]).await;
+    let page = feed(&app, &ada, None).await;
+    assert_eq!(ids(&page), vec![a2, b1, a1]);
+    assert_eq!(page["cards"][1]["owner"]["username"], "bob");
+    assert_eq!(page["cards"][1]["photos"].as_array().unwrap().len(), 1);
+    assert_eq!(page["next_before"], Value::Null);
+
+    app.call(&ada, "/api/fn/unfollow", &[("username", "bob")]).await;
+    assert_eq!(ids(&feed(&app, &ada, None).await), vec![a2, a1], "unfollowing removes their posts");
+    let res = app.call(&app.client(), "/api/fn/feed", &[]).await;
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
+}
+
+#[tokio::test]
+async fn feed_pages_are_ten_and_stable_while_new_posts_arrive() {
+    let app = spawn_app().await;
+    let ada = app.signed_up("ada").await;
+    let mut posted = Vec::new();
+    for i in 0..23 {
+        posted.push(app.post_photos(&ada, &["animated.gif"], &format!("post {i}")).await);
+    }
+    let newest_first: Vec<i64> = posted.iter().rev().copied().collect();
+    let page1 = feed(&app, &ada, None).await;
+    assert_eq!(ids(&page1), newest_first[0..10]);
+    // New posts arrive while the reader scrolls: the next pages do not shift.
+    app.post_photos(&ada, &["animated.gif"], "late").await;
+    let page2 = feed(&app, &ada, page1["next_before"].as_i64()).await;
+    assert_eq!(ids(&page2), newest_first[10..20]);
+    let page3 = feed(&app, &ada, page2["next_before"].as_i64()).await;
+    assert_eq!(ids(&page3), newest_first[20..23]);
+    assert_eq!(page3["next_before"], Value::Null);
+}
+
+async fn like(app: &TestApp, client: &Client, post: i64, liked: bool) -> reqwest::Response {
+    app.call(client, "/api/fn/like", &[("post", &post.to_string()), ("liked", &liked.to_string())]).await
+}
+
+#[tokio::test]
+async fn likes_are_idempotent_and_only_ever_ones_own() {
+    let app = spawn_app().await;
+    let ada = app.signed_up("ada").await;
+    let bob = app.signed_up("bob").await;
+    let post = app.post_photos(&ada, &["animated.gif"], "").await;
+    for _ in 0..2 {
+        let state: Value = like(&app, &ada, post, true).await.json().await.unwrap();
+        assert_eq!((state["count"].as_i64(), state["liked"].as_bool()), (Some(1), Some(true)));
+    }
+    // Bob "unliking" touches only Bob's like, of which there is none.
+    let state: Value = like(&app, &bob, post, false).await.json().await.unwrap();
+    assert_eq!((state["count"].as_i64(), state["liked"].as_bool()), (Some(1), Some(false)));
+    let state: Value = like(&app, &bob, post, true).await.json().await.unwrap();
+    assert_eq!(state["count"], 2);
+    let card = &feed(&app, &ada, None).await["cards"][0];
+    assert_eq!((card["likes"]["count"].as_i64(), card["likes"]["liked"].as_bool()), (Some(2), Some(true)));
+    assert_eq!(like(&app, &ada, 999_999, true).await.status(), StatusCode::NOT_FOUND);
+    assert_eq!(like(&app, &app.client(), post, true).await.status(), StatusCode::FORBIDDEN);
+    let res = app.call(&ada, "/api/fn/like", &[("post", "abc"), ("liked", "true")]).await;
+    assert_eq!(res.status(), StatusCode::BAD_REQUEST);
+}
+
+#[tokio::test]
+async fn fifty_concurrent_clients_end_with_counts_equal_to_the_rows() {
+    let app = spawn_app().await;
+    let owner = app.signed_up("popular").await;
+    let post = app.post_photos(&owner, &["animated.gif"], "").await;
+    let mut clients = Vec::new();
+    for i in 0..50 {
+        clients.push(app.signed_up(&format!("fan{i}")).await);
+    }
+    // Each client likes, unlikes and likes again; odd ones end unliked.
+    let tasks = clients.iter().enumerate().map(|(i, client)| {
+        let app = &app;
+        async move {
+            for liked in [true, false, true, i % 2 == 0] {
+                assert_eq!(like(app, client, post, liked).await.status(), StatusCode::OK);
+            }
+        }
+    });
+    futures::future::join_all(tasks).await;
+    let db =
+        sqlx::SqlitePool::connect(&format!("sqlite://{}", app.data_dir.path().join("shutter.db").display()))
+            .await
+            .unwrap();
+    let rows: i64 = sqlx::query_scalar("SELECT count(*) FROM likes WHERE post_id = ?")
+        .bind(post)
+        .fetch_one(&db)
+        .await
+        .unwrap();
+    assert_eq!(rows, 25);
+    let shown: Value = app.post_view(&owner, post).await.json().await.unwrap();
+    assert_eq!(shown["likes"]["count"], rows);
+}
