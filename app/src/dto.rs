@@ -52,6 +52,8 @@ pub struct PostView {
     /// The viewer owns this post (may edit and delete it).
     pub is_owner: bool,
     pub likes: LikeState,
+    /// All comments, oldest first.
+    pub comments: Vec<CommentView>,
 }
 
 /// A square in a grid of posts (profiles, tags).
@@ -108,6 +110,8 @@ pub struct CommentView {
     pub id: i64,
     pub username: String,
     pub text: String,
+    /// The reader wrote it or owns the post: they may delete it.
+    pub can_delete: bool,
 }
 
 /// A post in the feed.

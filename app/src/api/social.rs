@@ -35,3 +35,17 @@ pub async fn set_like(post: i64, liked: bool) -> Result<LikeState, AppError> {
     let me = auth::require_user().await?;
     social::set_like(&auth::state()?, me.id, post, liked).await
 }
+
+/// Comments on a post; answers the new comment.
+#[server(prefix = "/api/fn", endpoint = "add_comment")]
+pub async fn add_comment(post: i64, text: String) -> Result<crate::dto::CommentView, AppError> {
+    let text = crate::domain::CommentText::parse(&text)?;
+    let me = auth::require_user().await?;
+    social::add_comment(&auth::state()?, &me, post, text).await
+}
+
+#[server(prefix = "/api/fn", endpoint = "delete_comment")]
+pub async fn delete_comment(id: i64) -> Result<(), AppError> {
+    let me = auth::require_user().await?;
+    social::delete_comment(&auth::state()?, me.id, id).await
+}

@@ -5,6 +5,7 @@ use crate::{
     components::{
         avatar::Avatar,
         caption::CaptionText,
+        comments::Comments,
         like_button::{LikeButton, Likes},
         photos::Photos,
         time_ago::TimeAgo,
@@ -26,20 +27,6 @@ pub fn FeedCardView(card: FeedCard) -> impl IntoView {
     };
     let more = (card.comment_count > card.first_comments.len() as i64)
         .then(|| format!("View all {} comments", card.comment_count));
-    let comments = card
-        .first_comments
-        .into_iter()
-        .map(|c| {
-            let href = format!("/users/{}/", c.username);
-            view! {
-                <li>
-                    <a class="author-name" href=href>{c.username}</a>
-                    " "
-                    <CaptionText text=c.text />
-                </li>
-            }
-        })
-        .collect_view();
     view! {
         <article class="post card feed-card">
             <header class="post-header">
@@ -66,8 +53,8 @@ pub fn FeedCardView(card: FeedCard) -> impl IntoView {
                         <CaptionText text=card.caption />
                     </p>
                 })}
-                <ul class="comments">{comments}</ul>
-                {more.map(|m| view! { <a class="muted" href=post_href>{m}</a> })}
+                {more.map(|m| view! { <a class="muted" href=post_href.clone()>{m}</a> })}
+                <Comments post=card.id initial=card.first_comments />
             </div>
         </article>
     }

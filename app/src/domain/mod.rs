@@ -4,6 +4,7 @@
 pub mod alt_text;
 pub mod bio;
 pub mod caption;
+pub mod comment_text;
 pub mod email;
 pub mod full_name;
 pub mod next_path;
@@ -13,6 +14,7 @@ pub mod username;
 pub use alt_text::AltText;
 pub use bio::Bio;
 pub use caption::Caption;
+pub use comment_text::CommentText;
 pub use email::Email;
 pub use full_name::FullName;
 pub use next_path::NextPath;

@@ -6,6 +6,7 @@ use crate::{
     components::{
         avatar::Avatar,
         caption::CaptionText,
+        comments::Comments,
         form::{ActionDone, ActionError},
         like_button::{LikeButton, Likes},
         photos::Photos,
@@ -104,6 +105,7 @@ fn PostArticle(
                     " "
                     <CaptionText text=caption_text />
                 </p>
+                <Comments post=post.id initial=post.comments.clone() />
                 {owner_tools}
             </div>
         </article>

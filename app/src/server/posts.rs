@@ -219,7 +219,19 @@ pub async fn view(state: &AppState, viewer_id: Option<i64>, post_id: i64) -> Res
         })
         .collect();
     let (count, liked) = db::likes::state(&state.pool, viewer_id.unwrap_or(0), post_id).await?;
+    let is_owner = viewer_id == Some(post.owner_id);
+    let comments = db::comments::of_post(&state.pool, post_id)
+        .await?
+        .into_iter()
+        .map(|c| crate::dto::CommentView {
+            can_delete: is_owner || viewer_id == Some(c.owner_id),
+            id: c.id,
+            username: c.username,
+            text: c.text,
+        })
+        .collect();
     Ok(PostView {
+        comments,
         likes: crate::dto::LikeState { count, liked },
         id: post.id,
         is_owner: viewer_id == Some(post.owner_id),

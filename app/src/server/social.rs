@@ -58,7 +58,12 @@ pub async fn feed(state: &AppState, me: i64, before: Option<i64>) -> Result<Feed
             .collect();
         let first_comments = parse_json::<db::feed::CommentJson>(&row.first_comments)?
             .into_iter()
-            .map(|c| CommentView { id: c.id, username: c.username, text: c.text })
+            .map(|c| CommentView {
+                can_delete: c.owner_id == me || row.owner_id == me,
+                id: c.id,
+                username: c.username,
+                text: c.text,
+            })
             .collect();
         cards.push(FeedCard {
             id: row.id,
@@ -90,4 +95,28 @@ pub async fn set_like(state: &AppState, me: i64, post_id: i64, liked: bool) -> R
     }
     let (count, liked) = db::likes::state(&state.pool, me, post_id).await?;
     Ok(LikeState { count, liked })
+}
+
+pub async fn add_comment(
+    state: &AppState,
+    me: &crate::dto::CurrentUser,
+    post_id: i64,
+    text: crate::domain::CommentText,
+) -> Result<CommentView, AppError> {
+    let id = db::comments::add(&state.pool, post_id, me.id, text.as_str())
+        .await?
+        .ok_or_else(|| AppError::NotFound("This post does not exist, or was deleted.".into()))?;
+    Ok(CommentView { id, username: me.username.clone(), text: text.as_str().to_owned(), can_delete: true })
+}
+
+/// Deletes a comment: its author and the post's owner may; anyone else gets 403.
+pub async fn delete_comment(state: &AppState, me: i64, comment_id: i64) -> Result<(), AppError> {
+    if db::comments::delete(&state.pool, comment_id, me).await? {
+        return Ok(());
+    }
+    if db::comments::exists(&state.pool, comment_id).await? {
+        Err(AppError::Forbidden("Only its author or the post's owner can delete this comment.".into()))
+    } else {
+        Err(AppError::NotFound("This comment does not exist, or was deleted.".into()))
+    }
 }

@@ -157,3 +157,61 @@ async fn fifty_concurrent_clients_end_with_counts_equal_to_the_rows() {
     let shown: Value = app.post_view(&owner, post).await.json().await.unwrap();
     assert_eq!(shown["likes"]["count"], rows);
 }
+
+#[tokio::test]
+async fn comments_rules_and_who_may_delete_them() {
+    let app = spawn_app().await;
+    let owner = app.signed_up("owner").await;
+    let writer = app.signed_up("writer").await;
+    let stranger = app.signed_up("stranger").await;
+    let post = app.post_photos(&owner, &["animated.gif"], "").await;
+    let p = post.to_string();
+    let comment = |client: &Client, text: &str| {
+        let (app, p, text, client) = (&app, p.clone(), text.to_owned(), client.clone());
+        async move { app.call(&client, "/api/fn/add_comment", &[("post", &p), ("text", &text)]).await }
+    };
+    for bad in ["", "   ", &"x".repeat(1001)] {
+        assert_eq!(comment(&writer, bad).await.status(), StatusCode::BAD_REQUEST);
+    }
+    let res = app.call(&writer, "/api/fn/add_comment", &[("post", "999999"), ("text", "hi")]).await;
+    assert_eq!(res.status(), StatusCode::NOT_FOUND);
+    assert_eq!(comment(&app.client(), "hi").await.status(), StatusCode::FORBIDDEN);
+
+    let first: Value = comment(&writer, "  first! @owner  ").await.json().await.unwrap();
+    assert_eq!((first["text"].as_str(), first["username"].as_str()), (Some("first! @owner"), Some("writer")));
+    let second: Value = comment(&writer, "second").await.json().await.unwrap();
+    let third: Value = comment(&stranger, "third").await.json().await.unwrap();
+
+    let view: Value = app.post_view(&owner, post).await.json().await.unwrap();
+    let texts: Vec<&str> =
+        view["comments"].as_array().unwrap().iter().map(|c| c["text"].as_str().unwrap()).collect();
+    assert_eq!(texts, ["first! @owner", "second", "third"], "oldest first");
+    assert!(
+        view["comments"].as_array().unwrap().iter().all(|c| c["can_delete"] == true),
+        "the owner may delete all"
+    );
+    let seen_by_stranger: Value = app.post_view(&stranger, post).await.json().await.unwrap();
+    let deletable: Vec<bool> = seen_by_stranger["comments"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["can_delete"].as_bool().unwrap())
+        .collect();
+    assert_eq!(deletable, [false, false, true]);
+
+    let delete = |client: &Client, id: &Value| {
+        let (app, id, client) = (&app, id.as_i64().unwrap().to_string(), client.clone());
+        async move { app.call(&client, "/api/fn/delete_comment", &[("id", &id)]).await }
+    };
+    assert_eq!(delete(&stranger, &first["id"]).await.status(), StatusCode::FORBIDDEN);
+    assert_eq!(delete(&writer, &first["id"]).await.status(), StatusCode::OK, "its author");
+    assert_eq!(delete(&owner, &third["id"]).await.status(), StatusCode::OK, "the post's owner");
+    assert_eq!(delete(&owner, &third["id"]).await.status(), StatusCode::NOT_FOUND);
+    let view: Value = app.post_view(&owner, post).await.json().await.unwrap();
+    assert_eq!(view["comments"].as_array().unwrap().len(), 1);
+    assert_eq!(view["comments"][0]["id"], second["id"]);
+    // The feed card carries the count and the first comments.
+    let card = &feed(&app, &owner, None).await["cards"][0];
+    assert_eq!(card["comment_count"], 1);
+    assert_eq!(card["first_comments"][0]["text"], "second");
+}

@@ -8,6 +8,7 @@ use sqlx::{FromRow, SqlitePool};
 #[derive(Debug, FromRow)]
 pub struct CardRow {
     pub id: i64,
+    pub owner_id: i64,
     pub caption: String,
     pub created_at: String,
     pub username: String,
@@ -35,6 +36,7 @@ pub struct PhotoJson {
 #[derive(Debug, Deserialize)]
 pub struct CommentJson {
     pub id: i64,
+    pub owner_id: i64,
     pub username: String,
     pub text: String,
 }
@@ -50,14 +52,14 @@ pub async fn page(
     limit: i64,
 ) -> Result<Vec<CardRow>, sqlx::Error> {
     sqlx::query_as(
-        "SELECT p.id, p.caption, p.created_at, u.username, u.full_name, u.avatar, \
+        "SELECT p.id, p.owner_id, p.caption, p.created_at, u.username, u.full_name, u.avatar, \
            (SELECT count(*) FROM likes l WHERE l.post_id = p.id) AS like_count, \
            EXISTS (SELECT 1 FROM likes l WHERE l.post_id = p.id AND l.user_id = ?1) AS liked, \
            (SELECT count(*) FROM comments c WHERE c.post_id = p.id) AS comment_count, \
            (SELECT json_group_array(json_object('stem', i.stem, 'width', i.width, 'height', i.height, \
                    'thumb_width', i.thumb_width, 'thumb_height', i.thumb_height, 'alt', i.alt) ORDER BY i.position) \
               FROM post_images i WHERE i.post_id = p.id) AS photos, \
-           (SELECT json_group_array(json_object('id', c.id, 'username', cu.username, 'text', c.text) ORDER BY c.id) \
+           (SELECT json_group_array(json_object('id', c.id, 'owner_id', c.owner_id, 'username', cu.username, 'text', c.text) ORDER BY c.id) \
               FROM (SELECT id, owner_id, text FROM comments WHERE post_id = p.id ORDER BY id LIMIT ?4) c \
               JOIN users cu ON cu.id = c.owner_id) AS first_comments \
          FROM posts p JOIN users u ON u.id = p.owner_id \

@@ -1,0 +1,52 @@
+//! `CommentText`: 1 to 1,000 characters.
+
+use super::InvalidInput;
+use serde::{Deserialize, Serialize};
+
+pub const MAX_LEN: usize = 1000;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CommentText(String);
+
+impl CommentText {
+    pub fn parse(raw: &str) -> Result<Self, InvalidInput> {
+        let text = raw.trim().replace("\r\n", "\n");
+        if text.is_empty() {
+            return Err(InvalidInput::new("Write something first."));
+        }
+        if text.chars().count() > MAX_LEN {
+            return Err(InvalidInput::new(format!("A comment has at most {MAX_LEN} characters.")));
+        }
+        if text.chars().any(|c| c.is_control() && c != '\n') {
+            return Err(InvalidInput::new("A comment cannot contain control characters."));
+        }
+        Ok(Self(text))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn bounds() {
+        assert!(CommentText::parse("  ").is_err());
+        assert_eq!(CommentText::parse(" nice ").unwrap().as_str(), "nice");
+        assert!(CommentText::parse(&"é".repeat(1000)).is_ok());
+        assert!(CommentText::parse(&"é".repeat(1001)).is_err());
+    }
+
+    proptest! {
+        #[test]
+        fn accepted_text_is_trimmed_and_bounded(raw in "\\PC{0,1100}") {
+            if let Ok(t) = CommentText::parse(&raw) {
+                prop_assert!(!t.as_str().is_empty() && t.as_str().chars().count() <= MAX_LEN);
+            }
+        }
+    }
+}

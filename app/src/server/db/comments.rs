@@ -1,0 +1,56 @@
+//! The `comments` table.
+
+use sqlx::{FromRow, SqlitePool};
+
+#[derive(Debug, FromRow)]
+pub struct CommentRow {
+    pub id: i64,
+    pub owner_id: i64,
+    pub username: String,
+    pub text: String,
+}
+
+/// Adds a comment; `None` if there is no such post.
+pub async fn add(
+    pool: &SqlitePool,
+    post_id: i64,
+    owner_id: i64,
+    text: &str,
+) -> Result<Option<i64>, sqlx::Error> {
+    sqlx::query_scalar(
+        "INSERT INTO comments (post_id, owner_id, text) SELECT id, ?, ? FROM posts WHERE id = ? RETURNING id",
+    )
+    .bind(owner_id)
+    .bind(text)
+    .bind(post_id)
+    .fetch_optional(pool)
+    .await
+}
+
+/// Deletes a comment if `user_id` wrote it or owns its post; false otherwise.
+pub async fn delete(pool: &SqlitePool, id: i64, user_id: i64) -> Result<bool, sqlx::Error> {
+    sqlx::query(
+        "DELETE FROM comments WHERE id = ?1 \
+         AND (owner_id = ?2 OR post_id IN (SELECT id FROM posts WHERE owner_id = ?2))",
+    )
+    .bind(id)
+    .bind(user_id)
+    .execute(pool)
+    .await
+    .map(|r| r.rows_affected() == 1)
+}
+
+pub async fn exists(pool: &SqlitePool, id: i64) -> Result<bool, sqlx::Error> {
+    sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM comments WHERE id = ?)").bind(id).fetch_one(pool).await
+}
+
+/// All comments of a post, oldest first.
+pub async fn of_post(pool: &SqlitePool, post_id: i64) -> Result<Vec<CommentRow>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT c.id, c.owner_id, u.username, c.text FROM comments c JOIN users u ON u.id = c.owner_id \
+         WHERE c.post_id = ? ORDER BY c.id",
+    )
+    .bind(post_id)
+    .fetch_all(pool)
+    .await
+}
