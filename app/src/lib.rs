@@ -85,6 +85,7 @@ pub fn App() -> impl IntoView {
 #[component]
 fn Layout() -> impl IntoView {
     auth::provide_auth();
+    components::time_ago::provide_clock();
     view! {
         <Nav />
         <main class="page">
