@@ -133,3 +133,27 @@ pub struct FeedPage {
     pub cards: Vec<FeedCard>,
     pub next_before: Option<i64>,
 }
+
+/// Someone in a list of people (followers, following, suggestions).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Person {
+    pub username: String,
+    pub full_name: String,
+    pub avatar_url: Option<String>,
+    /// Whether the reader follows them; `None` for visitors and for the reader themself.
+    pub i_follow: Option<bool>,
+}
+
+/// A page of people, by username; `next_after` continues it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PeoplePage {
+    pub people: Vec<Person>,
+    pub next_after: Option<String>,
+}
+
+/// The explore page: people to follow and recent popular posts.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Explore {
+    pub people: Vec<Person>,
+    pub popular: Vec<PostThumb>,
+}

@@ -23,9 +23,11 @@ use leptos_router::{
 };
 use pages::{
     accounts::{ChangePasswordPage, CreateAccountPage, DeleteAccountPage, EditProfilePage, LoginPage},
+    explore::ExplorePage,
     home::HomePage,
     new_post::NewPostPage,
     not_found::NotFound,
+    people::{FollowersPage, FollowingPage},
     post::PostPage,
     profile::ProfilePage,
     tag::TagPage,
@@ -99,6 +101,9 @@ fn Layout() -> impl IntoView {
                 <Route path=path!("/posts/new") view=NewPostPage />
                 <Route path=path!("/posts/:id") view=PostPage />
                 <Route path=path!("/users/:username") view=ProfilePage />
+                <Route path=path!("/users/:username/followers") view=FollowersPage />
+                <Route path=path!("/users/:username/following") view=FollowingPage />
+                <Route path=path!("/explore") view=ExplorePage />
                 <Route path=path!("/tags/:tag") view=TagPage />
             </Routes>
         </main>

@@ -49,3 +49,25 @@ pub async fn delete_comment(id: i64) -> Result<(), AppError> {
     let me = auth::require_user().await?;
     social::delete_comment(&auth::state()?, me.id, id).await
 }
+
+/// Followers (`list = "followers"`) or followed people (`"following"`) of `username`.
+#[server(prefix = "/api/fn", endpoint = "people")]
+pub async fn get_people(
+    username: String,
+    list: String,
+    after: Option<String>,
+) -> Result<crate::dto::PeoplePage, AppError> {
+    let followers = match list.as_str() {
+        "followers" => true,
+        "following" => false,
+        _ => return Err(AppError::BadRequest("list must be \"followers\" or \"following\".".into())),
+    };
+    let reader = auth::current_user().await?.map(|u| u.id);
+    social::people(&auth::state()?, reader, &username, followers, after).await
+}
+
+#[server(prefix = "/api/fn", endpoint = "explore")]
+pub async fn get_explore() -> Result<crate::dto::Explore, AppError> {
+    let me = auth::require_user().await?;
+    social::explore(&auth::state()?, me.id).await
+}

@@ -8,6 +8,7 @@ pub mod follow_button;
 pub mod form;
 pub mod like_button;
 pub mod nav;
+pub mod person_list;
 pub mod photos;
 pub mod post_grid;
 pub mod require_user;

@@ -20,6 +20,7 @@ pub fn Nav() -> impl IntoView {
                         match auth.user.await {
                             Ok(Some(user)) => Either::Left(view! {
                                 <div class="nav-links">
+                                    <A href="/explore/" attr:class="button-link">"Explore"</A>
                                     <A href="/posts/new/" attr:class="button small">"New post"</A>
                                     <A href=format!("/users/{}/", user.username) attr:class="nav-user" attr:title="Your profile">
                                         <Avatar url=user.avatar_url.clone() name=user.full_name.clone() />

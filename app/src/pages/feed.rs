@@ -83,9 +83,10 @@ fn EmptyFeed() -> impl IntoView {
     view! {
         <section class="card narrow center">
             <h1>"Your feed is empty"</h1>
-            <p class="muted">"Post a photo, or follow people to see theirs here."</p>
+            <p class="muted">"Follow people to see their photos here, or share your own."</p>
             <p class="actions">
-                <a class="button" href="/posts/new/">"New post"</a>
+                <a class="button" href="/explore/">"Find people to follow"</a>
+                <a class="button secondary" href="/posts/new/">"New post"</a>
             </p>
         </section>
     }

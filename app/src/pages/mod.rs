@@ -1,10 +1,12 @@
 //! One module per page.
 
 pub mod accounts;
+pub mod explore;
 pub mod feed;
 pub mod home;
 pub mod new_post;
 pub mod not_found;
+pub mod people;
 pub mod post;
 pub mod profile;
 pub mod tag;

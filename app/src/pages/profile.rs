@@ -73,11 +73,14 @@ fn ProfileView(profile: Profile, grid: GridPage) -> impl IntoView {
                 <p class="profile-name">{profile.full_name.clone()}</p>
                 <p class="counts">
                     <span><strong>{profile.post_count}</strong>{format!(" {posts_label}")}</span>
-                    <span>
+                    <a href=format!("/users/{}/followers/", profile.username)>
                         <strong>{move || followers.get()}</strong>
                         {move || if followers.get() == 1 { " follower" } else { " followers" }}
-                    </span>
-                    <span><strong>{profile.following}</strong>" following"</span>
+                    </a>
+                    <a href=format!("/users/{}/following/", profile.username)>
+                        <strong>{profile.following}</strong>
+                        " following"
+                    </a>
                 </p>
                 {profile.i_follow.map(|following| view! {
                     <FollowButton username=profile.username.clone() following followers />

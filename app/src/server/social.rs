@@ -120,3 +120,56 @@ pub async fn delete_comment(state: &AppState, me: i64, comment_id: i64) -> Resul
         Err(AppError::NotFound("This comment does not exist, or was deleted.".into()))
     }
 }
+
+/// People per page of a followers/following list.
+pub const PEOPLE_PAGE: i64 = 50;
+
+fn person(row: db::follows::PersonRow, reader: Option<i64>) -> crate::dto::Person {
+    crate::dto::Person {
+        i_follow: reader.filter(|me| *me != row.id).map(|_| row.i_follow),
+        avatar_url: row.avatar.as_deref().map(thumb_url),
+        username: row.username,
+        full_name: row.full_name,
+    }
+}
+
+pub async fn people(
+    state: &AppState,
+    reader: Option<i64>,
+    username: &str,
+    followers: bool,
+    after: Option<String>,
+) -> Result<crate::dto::PeoplePage, AppError> {
+    let them = user_id_of(state, username).await?;
+    let rows = db::follows::people(
+        &state.pool,
+        them,
+        followers,
+        reader.unwrap_or(0),
+        after.as_deref().unwrap_or(""),
+        PEOPLE_PAGE,
+    )
+    .await?;
+    let next_after =
+        (rows.len() as i64 == PEOPLE_PAGE).then(|| rows.last().map(|r| r.username.clone())).flatten();
+    Ok(crate::dto::PeoplePage { people: rows.into_iter().map(|r| person(r, reader)).collect(), next_after })
+}
+
+pub async fn explore(state: &AppState, me: i64) -> Result<crate::dto::Explore, AppError> {
+    let people = db::follows::suggestions(&state.pool, me, 20)
+        .await?
+        .into_iter()
+        .map(|r| person(r, Some(me)))
+        .collect();
+    let popular = db::posts::popular(&state.pool, 7, 12)
+        .await?
+        .into_iter()
+        .map(|r| crate::dto::PostThumb {
+            id: r.id,
+            thumb_url: thumb_url(&r.stem),
+            alt: r.alt,
+            photo_count: r.photo_count as u32,
+        })
+        .collect();
+    Ok(crate::dto::Explore { people, popular })
+}

@@ -215,3 +215,51 @@ async fn comments_rules_and_who_may_delete_them() {
     assert_eq!(card["comment_count"], 1);
     assert_eq!(card["first_comments"][0]["text"], "second");
 }
+
+#[tokio::test]
+async fn follower_lists_and_explore() {
+    let app = spawn_app().await;
+    let ada = app.signed_up("ada").await;
+    let bob = app.signed_up("bob").await;
+    let cy = app.signed_up("cy").await;
+    app.call(&bob, "/api/fn/follow", &[("username", "ada")]).await;
+    app.call(&cy, "/api/fn/follow", &[("username", "ada")]).await;
+    app.call(&cy, "/api/fn/follow", &[("username", "bob")]).await;
+
+    let page: Value = app
+        .call(&bob, "/api/fn/people", &[("username", "ada"), ("list", "followers")])
+        .await
+        .json()
+        .await
+        .unwrap();
+    let names: Vec<&str> =
+        page["people"].as_array().unwrap().iter().map(|p| p["username"].as_str().unwrap()).collect();
+    assert_eq!(names, ["bob", "cy"]);
+    assert_eq!(page["people"][0]["i_follow"], Value::Null, "no button for oneself");
+    assert_eq!(page["people"][1]["i_follow"], false);
+    let res = app.call(&bob, "/api/fn/people", &[("username", "ada"), ("list", "enemies")]).await;
+    assert_eq!(res.status(), StatusCode::BAD_REQUEST);
+    let res = app.call(&bob, "/api/fn/people", &[("username", "nobody"), ("list", "followers")]).await;
+    assert_eq!(res.status(), StatusCode::NOT_FOUND);
+
+    // Explore suggests people not followed yet, most followed first, never oneself.
+    let explore: Value = app.call(&ada, "/api/fn/explore", &[]).await.json().await.unwrap();
+    let names: Vec<&str> =
+        explore["people"].as_array().unwrap().iter().map(|p| p["username"].as_str().unwrap()).collect();
+    assert_eq!(names, ["bob", "cy"], "bob has a follower, cy none");
+    app.call(&ada, "/api/fn/follow", &[("username", "bob")]).await;
+    let explore: Value = app.call(&ada, "/api/fn/explore", &[]).await.json().await.unwrap();
+    assert_eq!(explore["people"].as_array().unwrap().len(), 1);
+    let post = app.post_photos(&cy, &["animated.gif"], "").await;
+    let explore: Value = app.call(&ada, "/api/fn/explore", &[]).await.json().await.unwrap();
+    assert_eq!(explore["popular"][0]["id"], post);
+    assert_eq!(app.call(&app.client(), "/api/fn/explore", &[]).await.status(), StatusCode::FORBIDDEN);
+
+    // The pages render, and unknown people are a 404.
+    let html = bob.get(app.url("/users/ada/followers/")).send().await.unwrap().text().await.unwrap();
+    assert!(html.contains("People following @ada") && html.contains("href=\"/users/cy/\""));
+    let res = bob.get(app.url("/users/nobody/following/")).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::NOT_FOUND);
+    let res = app.client().get(app.url("/explore/")).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::FOUND, "explore needs a signed-in visitor");
+}

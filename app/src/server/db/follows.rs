@@ -43,3 +43,52 @@ pub async fn is_following(
         .fetch_one(pool)
         .await
 }
+
+#[derive(Debug, sqlx::FromRow)]
+pub struct PersonRow {
+    pub id: i64,
+    pub username: String,
+    pub full_name: String,
+    pub avatar: Option<String>,
+    pub i_follow: bool,
+}
+
+/// People following `user_id` (`followers = true`) or followed by them, by username
+/// after `after`, with whether `reader` follows each.
+pub async fn people(
+    pool: &SqlitePool,
+    user_id: i64,
+    followers: bool,
+    reader: i64,
+    after: &str,
+    limit: i64,
+) -> Result<Vec<PersonRow>, sqlx::Error> {
+    let (join, filter) =
+        if followers { ("f.follower_id", "f.followee_id") } else { ("f.followee_id", "f.follower_id") };
+    sqlx::query_as(&format!(
+        "SELECT u.id, u.username, u.full_name, u.avatar, \
+           EXISTS (SELECT 1 FROM follows m WHERE m.follower_id = ?1 AND m.followee_id = u.id) AS i_follow \
+         FROM follows f JOIN users u ON u.id = {join} \
+         WHERE {filter} = ?2 AND u.username > ?3 ORDER BY u.username LIMIT ?4"
+    ))
+    .bind(reader)
+    .bind(user_id)
+    .bind(after)
+    .bind(limit)
+    .fetch_all(pool)
+    .await
+}
+
+/// People `reader` does not follow (nor is), most followed first.
+pub async fn suggestions(pool: &SqlitePool, reader: i64, limit: i64) -> Result<Vec<PersonRow>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT u.id, u.username, u.full_name, u.avatar, 0 AS i_follow FROM users u \
+         LEFT JOIN follows f ON f.followee_id = u.id \
+         WHERE u.id <> ?1 AND u.id NOT IN (SELECT followee_id FROM follows WHERE follower_id = ?1) \
+         GROUP BY u.id ORDER BY count(f.follower_id) DESC, u.id DESC LIMIT ?2",
+    )
+    .bind(reader)
+    .bind(limit)
+    .fetch_all(pool)
+    .await
+}

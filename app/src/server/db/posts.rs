@@ -221,3 +221,17 @@ pub async fn media_of_user(pool: &SqlitePool, user_id: i64) -> Result<Vec<String
     .fetch_all(pool)
     .await
 }
+
+/// Posts of the last `days` days with the most likes, then the newest.
+pub async fn popular(pool: &SqlitePool, days: i64, limit: i64) -> Result<Vec<ThumbRow>, sqlx::Error> {
+    sqlx::query_as(&format!(
+        "SELECT {THUMB_COLUMNS} FROM posts p \
+         JOIN post_images i ON i.post_id = p.id AND i.position = 0 \
+         WHERE p.created_at >= strftime('%Y-%m-%d %H:%M:%S', 'now', ?1) \
+         ORDER BY (SELECT count(*) FROM likes l WHERE l.post_id = p.id) DESC, p.id DESC LIMIT ?2"
+    ))
+    .bind(format!("-{days} days"))
+    .bind(limit)
+    .fetch_all(pool)
+    .await
+}

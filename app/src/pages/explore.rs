@@ -1,0 +1,56 @@
+//! `/explore/`: people to follow (not yet followed, most followed first) and the week's
+//! most liked posts.
+
+use crate::{
+    api::social::get_explore,
+    components::{person_list::PersonList, require_user::RequireUser},
+};
+use leptos::{either::Either, prelude::*};
+use leptos_meta::Title;
+
+#[component]
+pub fn ExplorePage() -> impl IntoView {
+    view! {
+        <Title text="Explore" />
+        <RequireUser>
+            <ExploreView />
+        </RequireUser>
+    }
+}
+
+#[component]
+fn ExploreView() -> impl IntoView {
+    let explore = Resource::new(|| (), |_| get_explore());
+    view! {
+        <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                match explore.await {
+                    Ok(explore) => {
+                        let popular = explore
+                            .popular
+                            .into_iter()
+                            .map(|p| view! {
+                                <li>
+                                    <a href=format!("/posts/{}/", p.id) class="grid-item">
+                                        <img src=p.thumb_url alt=p.alt loading="lazy" width="320" height="320" />
+                                    </a>
+                                </li>
+                            })
+                            .collect_view();
+                        Either::Left(view! {
+                            <section class="card wide">
+                                <h1>"People to follow"</h1>
+                                <PersonList people=explore.people empty="You follow everyone here already." />
+                            </section>
+                            <section class="explore-posts">
+                                <h2>"Popular this week"</h2>
+                                <ul class="grid">{popular}</ul>
+                            </section>
+                        })
+                    }
+                    Err(e) => Either::Right(view! { <p class="form-error">{e.to_string()}</p> }),
+                }
+            })}
+        </Suspense>
+    }
+}
