@@ -13,7 +13,7 @@ TOOLCHAIN := . target/toolchain.env &&
 DATA_DIR ?= ./data
 BIND ?= 127.0.0.1:3000
 
-.PHONY: setup build run watch test lint unit e2e fmt bench backup clean
+.PHONY: setup build run watch test lint unit e2e fmt bench demo backup clean
 
 setup:
 	@bash .ci/setup.sh
@@ -50,6 +50,11 @@ bench: setup
 
 fmt:
 	cargo fmt --all
+
+# Fills an empty ./data with demo people and photos, then serves it.
+demo: build
+	./target/release/server --data-dir $(DATA_DIR) demo
+	./target/release/server --data-dir $(DATA_DIR) --bind $(BIND)
 
 backup:
 	./target/release/server --data-dir $(DATA_DIR) backup --to $(DATA_DIR)/backup-$$(date +%Y%m%d-%H%M%S).db

@@ -21,13 +21,13 @@ test.describe('accounts: sign up, sign out, sign in', () => {
     await expect(page.getByRole('heading', { level: 1, name: 'Share the moments that matter.' })).toBeVisible();
 
     const account = await signUp(page, newAccount('Grace Hopper'));
-    await expect(page.getByRole('heading', { level: 1 })).toHaveText('Welcome, Grace Hopper');
+    await expect(page.getByRole('heading', { level: 1 })).toHaveText('Your feed is empty');
     await expect(page.locator('header.site-header .avatar-initial')).toHaveText('G');
 
     await signOut(page);
 
     await signIn(page, account);
-    await expect(page.getByRole('heading', { level: 1 })).toHaveText('Welcome, Grace Hopper');
+    await expect(page.getByRole('heading', { level: 1 })).toHaveText('Your feed is empty');
     // The session survives a full page load.
     await open(page, '/');
     await expectSignedIn(page, account);

@@ -104,7 +104,8 @@ export async function submitSignUp(page: Page, account: Account, next?: string):
 export async function signUp(page: Page, account: Account = newAccount()): Promise<Account> {
   await submitSignUp(page, account);
   await expect(page).toHaveURL(/:\d+\/$/);
-  await expect(page.getByRole('heading', { level: 1, name: `Welcome, ${account.fullName}` })).toBeVisible();
+  // A new account's home is its (empty) feed.
+  await expect(page.getByRole('heading', { level: 1, name: 'Your feed is empty' })).toBeVisible();
   await expectSignedIn(page, account);
   return account;
 }
@@ -222,5 +223,76 @@ export async function createPost(page: Page, post: NewPost): Promise<number> {
 
 /** The post-count line of a profile ("1 post", "3 posts"). */
 export function postCount(page: Page): Locator {
-  return page.locator('.profile p.counts');
+  return page.locator('.profile p.counts .post-count');
 }
+
+// ---------------------------------------------------------------------------------------
+// Follows, the feed and likes
+
+import type { Browser } from '@playwright/test';
+import * as fs from 'fs';
+
+/**
+ * Creates a post without the UI: the upload API (`POST /posts/new/`, JSON answer) with the
+ * session cookie of the page's context (page.request shares it). Returns the post's id.
+ */
+export async function apiCreatePost(page: Page, caption: string, file = 'animated.gif'): Promise<number> {
+  const baseURL = test.info().project.use.baseURL ?? 'http://127.0.0.1:3100';
+  const response = await page.request.post('/posts/new/', {
+    multipart: {
+      images: { name: file, mimeType: 'image/gif', buffer: fs.readFileSync(fixture(file)) },
+      caption,
+    },
+    headers: { Accept: 'application/json', Origin: baseURL },
+  });
+  expect(response.status(), await response.text()).toBe(201);
+  const body = (await response.json()) as { postid: number; url: string };
+  return body.postid;
+}
+
+/**
+ * A second person in the same project (JavaScript on or off alike): a page in a context of
+ * its own, with its own cookies. Close it with `page.context().close()`.
+ */
+export async function otherPage(browser: Browser): Promise<Page> {
+  const use = test.info().project.use;
+  const context = await browser.newContext({
+    baseURL: use.baseURL,
+    javaScriptEnabled: use.javaScriptEnabled,
+    viewport: use.viewport,
+  });
+  return context.newPage();
+}
+
+/** The cards of the feed on `/`. */
+export function feedCards(page: Page): Locator {
+  return page.locator('div.feed article.feed-card');
+}
+
+/** The feed card of the post with this id (its time links to the post). */
+export function feedCard(page: Page, id: number): Locator {
+  return feedCards(page).filter({ has: page.locator(`a.time-link[href="/posts/${id}/"]`) });
+}
+
+/** The heart (`button.like`) inside `scope` (a feed card, or the post page). */
+export function likeButton(scope: Locator | Page): Locator {
+  return scope.locator('div.actions-row button.like');
+}
+
+/** "0 likes", "1 like", "N likes" inside `scope`. */
+export function likeCount(scope: Locator | Page): Locator {
+  return scope.locator('div.actions-row span.like-count');
+}
+
+/** The profile's follower count ("0 followers", "1 follower"). */
+export function followerCount(page: Page): Locator {
+  return page.locator('.profile p.counts .follower-count');
+}
+
+/** The Follow / Following button on someone's profile. */
+export function followButton(page: Page): Locator {
+  return page.locator('.profile form.follow-form button[type=submit]');
+}
+
+/** Kept for the social specs: signing up lands on the empty feed. */
+export const signUpToFeed = signUp;

@@ -1,5 +1,6 @@
 import { expect, test } from '@playwright/test';
 import {
+  expectSignedIn,
   expectSignedOut,
   expectSignInRefused,
   formError,
@@ -49,10 +50,11 @@ test.describe('account settings', () => {
     await expect(page.getByLabel('Full name', { exact: true })).toHaveValue(newName);
     await expect(page.getByLabel('Bio', { exact: true })).toHaveValue(newBio);
     await expect(page.getByLabel('Email', { exact: true })).toHaveValue(account.email);
-    // The nav's avatar shows the new initial; the home page greets the new name.
+    // The nav's avatar shows the new initial; the profile shows the new name and bio.
     await expect(header(page).locator('.avatar-initial')).toHaveText('Z');
-    await open(page, '/');
-    await expect(page.getByRole('heading', { level: 1 })).toHaveText(`Welcome, ${newName}`);
+    await open(page, `/users/${account.username}/`);
+    await expect(page.locator('.profile-name')).toHaveText(newName);
+    await expect(page.locator('.bio')).toHaveText(newBio);
   });
 
   test('change password: the current one is checked; then only the new one works', async ({ page }) => {
@@ -77,7 +79,7 @@ test.describe('account settings', () => {
 
     // This session stays signed in after its own password change.
     await open(page, '/');
-    await expect(page.getByRole('heading', { level: 1 })).toHaveText(`Welcome, ${account.fullName}`);
+    await expectSignedIn(page, account);
 
     await signOut(page);
     await expectSignInRefused(page, account.username, account.password);

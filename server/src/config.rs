@@ -47,6 +47,9 @@ pub enum LogFormat {
 
 #[derive(Debug, Clone, Subcommand)]
 pub enum Command {
+    /// Fill an empty instance with demo people, generated photos, follows, likes and
+    /// comments (password of every demo account: shutter-demo).
+    Demo,
     /// Write a consistent copy of the database while the site keeps running (VACUUM INTO).
     Backup {
         /// Path of the copy to write; must not exist yet.

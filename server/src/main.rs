@@ -18,6 +18,13 @@ async fn main() -> anyhow::Result<()> {
             tracing::info!(to = %to.display(), "backup written");
             Ok(())
         }
+        Some(Command::Demo) => {
+            let pool = server::database::open(&config.data_dir).await?;
+            let state = server::startup::app_state(&config, pool).await?;
+            let summary = app::server::demo::fill(&state).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+            println!("{summary}");
+            Ok(())
+        }
         None => {
             let app = Application::build(config).await?;
             app.run_until_stopped().await?;

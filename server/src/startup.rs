@@ -59,35 +59,7 @@ impl Application {
             .with_secure(config.secure_cookies)
             .with_expiry(Expiry::OnInactivity(time::Duration::days(14)));
 
-        // Leptos renders and resolves resources on the tokio runtime.
-        let _ = any_spawner::Executor::init_tokio();
-        let mut leptos_options = leptos_options();
-        leptos_options.site_root = config.site_root.to_string_lossy().as_ref().into();
-        leptos_options.site_addr = config.bind;
-
-        let media: Arc<dyn app::server::media::MediaStore> = Arc::new(
-            LocalStore::open(config.data_dir.join("media")).context("cannot open the media folder")?,
-        );
-        let swept = app::server::posts::sweep_orphan_files(&pool, media.clone())
-            .await
-            .map_err(|e| anyhow::anyhow!("cannot sweep the media folder: {e}"))?;
-        if swept > 0 {
-            tracing::warn!(files = swept, "removed media files that no row pointed to");
-        }
-        let state = AppState {
-            leptos_options: leptos_options.clone(),
-            pool: pool.clone(),
-            passwords: PasswordHasher::new(),
-            sign_in_throttle: Arc::new(SignInThrottle::new(Default::default())),
-            media,
-            public_origin: config
-                .public_url
-                .as_ref()
-                .and_then(|u| Some(format!("{}://{}", u.scheme_str()?, u.authority()?))),
-            media_permits: Arc::new(tokio::sync::Semaphore::new(
-                std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2),
-            )),
-        };
+        let state = app_state(&config, pool.clone()).await?;
 
         let public = middleware::PublicAuthority(
             config.public_url.as_ref().and_then(|u| u.authority()).map(|a| a.as_str().to_owned()),
@@ -114,6 +86,41 @@ impl Application {
         tracing::info!("stopped cleanly");
         Ok(())
     }
+}
+
+/// Everything a request handler can reach, over an open database: the media folder
+/// (swept of files no row points to), password hashing, throttles, Leptos options.
+pub async fn app_state(config: &Config, pool: sqlx::SqlitePool) -> anyhow::Result<AppState> {
+    // Leptos renders and resolves resources on the tokio runtime.
+    let _ = any_spawner::Executor::init_tokio();
+    let mut leptos_options = leptos_options();
+    leptos_options.site_root = config.site_root.to_string_lossy().as_ref().into();
+    leptos_options.site_addr = config.bind;
+
+    let media: Arc<dyn app::server::media::MediaStore> =
+        Arc::new(LocalStore::open(config.data_dir.join("media")).context("cannot open the media folder")?);
+    let swept = app::server::posts::sweep_orphan_files(&pool, media.clone())
+        .await
+        .map_err(|e| anyhow::anyhow!("cannot sweep the media folder: {e}"))?;
+    if swept > 0 {
+        tracing::warn!(files = swept, "removed media files that no row pointed to");
+    }
+    let state = AppState {
+        leptos_options,
+        pool,
+        passwords: PasswordHasher::new(),
+        sign_in_throttle: Arc::new(SignInThrottle::new(Default::default())),
+        media,
+        public_origin: config
+            .public_url
+            .as_ref()
+            .and_then(|u| Some(format!("{}://{}", u.scheme_str()?, u.authority()?))),
+        media_permits: Arc::new(tokio::sync::Semaphore::new(
+            std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2),
+        )),
+    };
+
+    Ok(state)
 }
 
 fn router(

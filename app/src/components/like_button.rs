@@ -19,23 +19,20 @@ impl Likes {
         let state = RwSignal::new(initial);
         let action = ServerAction::<SetLike>::new();
         let error = RwSignal::new(None);
-        let before = StoredValue::new(initial);
+        // The last state the server confirmed: what a refusal rolls back to.
+        let confirmed = StoredValue::new(initial);
         Effect::new(move |_| match action.value().get() {
-            Some(Ok(server)) => state.set(server),
+            Some(Ok(server)) => {
+                confirmed.set_value(server);
+                state.set(server);
+            }
             Some(Err(e)) => {
-                state.set(before.get_value());
+                state.set(confirmed.get_value());
                 error.set(Some(format!("Could not save your like: {e}")));
             }
             None => {}
         });
-        let likes = Self { state, action, error, post };
-        // Remember the last confirmed state, to roll back to.
-        Effect::new(move |_| {
-            if !action.pending().get() {
-                before.set_value(state.get_untracked());
-            }
-        });
-        likes
+        Self { state, action, error, post }
     }
 
     /// Sets the like to `liked` now, and asks the server.

@@ -72,12 +72,12 @@ fn ProfileView(profile: Profile, grid: GridPage) -> impl IntoView {
                 <h1>{profile.username.clone()}</h1>
                 <p class="profile-name">{profile.full_name.clone()}</p>
                 <p class="counts">
-                    <span><strong>{profile.post_count}</strong>{format!(" {posts_label}")}</span>
-                    <a href=format!("/users/{}/followers/", profile.username)>
+                    <span class="post-count"><strong>{profile.post_count}</strong>{format!(" {posts_label}")}</span>
+                    <a class="follower-count" href=format!("/users/{}/followers/", profile.username)>
                         <strong>{move || followers.get()}</strong>
                         {move || if followers.get() == 1 { " follower" } else { " followers" }}
                     </a>
-                    <a href=format!("/users/{}/following/", profile.username)>
+                    <a class="following-count" href=format!("/users/{}/following/", profile.username)>
                         <strong>{profile.following}</strong>
                         " following"
                     </a>

@@ -4,6 +4,7 @@
 pub mod accounts;
 pub mod auth;
 pub mod db;
+pub mod demo;
 pub mod media;
 pub mod password;
 pub mod posts;

@@ -148,3 +148,7 @@ pub async fn replace_avatar(pool: &SqlitePool, id: i64, stem: &str) -> Result<Op
     tx.commit().await?;
     Ok(old)
 }
+
+pub async fn count(pool: &SqlitePool) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar("SELECT count(*) FROM users").fetch_one(pool).await
+}
