@@ -48,6 +48,17 @@ pub fn remove_files(store: &dyn MediaStore, stems: &[String]) {
     }
 }
 
+/// `remove_files` on the blocking pool, for async callers.
+pub async fn remove_files_off_runtime(state: &AppState, stems: Vec<String>) {
+    if stems.is_empty() {
+        return;
+    }
+    let store = Arc::clone(&state.media);
+    if let Err(e) = tokio::task::spawn_blocking(move || remove_files(store.as_ref(), &stems)).await {
+        tracing::warn!(error = %e, "media clean-up task failed");
+    }
+}
+
 /// Processes the uploads and writes their files; on any failure removes what it wrote.
 fn process_and_store(
     store: &dyn MediaStore,
@@ -127,7 +138,7 @@ pub async fn create(
             Ok(id)
         }
         Err(e) => {
-            remove_files(state.media.as_ref(), &stems);
+            remove_files_off_runtime(state, stems).await;
             Err(e)
         }
     }
@@ -185,7 +196,7 @@ pub async fn delete(state: &AppState, owner_id: i64, post_id: i64) -> Result<(),
         return Err(ownership_error(state, post_id).await);
     };
     tx.commit().await?;
-    remove_files(state.media.as_ref(), &stems);
+    remove_files_off_runtime(state, stems).await;
     tracing::info!(post_id, owner_id, "post deleted");
     Ok(())
 }
@@ -331,11 +342,11 @@ pub async fn set_avatar(state: &AppState, user_id: i64, bytes: Vec<u8>) -> Resul
     };
     match db::users::replace_avatar(&state.pool, user_id, stem).await {
         Ok(old) => {
-            remove_files(state.media.as_ref(), &old.into_iter().collect::<Vec<_>>());
+            remove_files_off_runtime(state, old.into_iter().collect()).await;
             Ok(())
         }
         Err(e) => {
-            remove_files(state.media.as_ref(), &stems);
+            remove_files_off_runtime(state, stems).await;
             Err(e.into())
         }
     }

@@ -58,7 +58,7 @@ async fn landing_page_for_visitors_and_home_for_members() {
     assert!(html.contains("Share the moments that matter."));
     let client = app.signed_up("lise").await;
     let html = client.get(app.url("/")).send().await.unwrap().text().await.unwrap();
-    assert!(html.contains("Welcome, Test Person"));
+    assert!(html.contains("Your feed is empty"), "a new member's home is their (empty) feed");
 }
 
 /// Without JavaScript, ActionForm posts a plain form: success redirects to `next`,
