@@ -88,6 +88,13 @@ pub fn App() -> impl IntoView {
 fn Layout() -> impl IntoView {
     auth::provide_auth();
     components::time_ago::provide_clock();
+    // Effects run once hydration is done: mark the page, for people's tools and our tests.
+    #[cfg(feature = "hydrate")]
+    Effect::new(|_| {
+        if let Some(body) = document().body() {
+            let _ = body.set_attribute("data-hydrated", "");
+        }
+    });
     view! {
         <Nav />
         <main class="page">

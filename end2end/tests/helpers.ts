@@ -43,6 +43,8 @@ export function newAccount(fullName = 'Ada Tester'): Account {
  */
 export async function waitForHydration(page: Page): Promise<void> {
   if (!jsEnabled()) return;
+  // The app marks <body data-hydrated> once hydration is done; then let requests settle.
+  await page.locator('body[data-hydrated]').waitFor({ state: 'attached', timeout: 15_000 });
   await page.waitForLoadState('networkidle');
 }
 

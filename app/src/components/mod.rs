@@ -3,6 +3,7 @@
 pub mod avatar;
 pub mod caption;
 pub mod comments;
+pub mod endless;
 pub mod feed_card;
 pub mod follow_button;
 pub mod form;

@@ -1,8 +1,7 @@
-//! A grid of post thumbnails, newest first. Without JavaScript an "Older posts" link
-//! continues it page by page (`?before=<id>`); hydrated, the next page loads by itself
-//! when that link scrolls into view.
+//! A grid of post thumbnails, newest first, endless (see `Endless`).
 
 use crate::{
+    components::endless::Endless,
     dto::{GridPage, PostThumb},
     error::AppError,
 };
@@ -15,36 +14,11 @@ pub type NextPage =
 
 #[component]
 pub fn PostGrid(first: GridPage, next_page: NextPage, #[prop(into)] empty: String) -> impl IntoView {
-    let posts = RwSignal::new(first.posts);
-    let next_before = RwSignal::new(first.next_before);
-    let loading = RwSignal::new(false);
-    let error = RwSignal::new(None::<AppError>);
-    let sentinel = NodeRef::<leptos::html::A>::new();
-
-    let load_more = move || {
-        let Some(before) = next_before.get_untracked() else { return };
-        if loading.get_untracked() {
-            return;
-        }
-        loading.set(true);
+    let list = Endless::new(first.posts, first.next_before, move |before| {
         let next_page = next_page.clone();
-        leptos::task::spawn_local(async move {
-            match next_page(before).await {
-                Ok(page) => {
-                    posts.update(|p| p.extend(page.posts));
-                    next_before.set(page.next_before);
-                    error.set(None);
-                }
-                Err(e) => error.set(Some(e)),
-            }
-            loading.set(false);
-        });
-    };
-    #[cfg(feature = "hydrate")]
-    observe(sentinel, load_more);
-    #[cfg(not(feature = "hydrate"))]
-    let _ = (sentinel, load_more);
-
+        async move { next_page(before).await.map(|page| (page.posts, page.next_before)) }
+    });
+    let posts = list.items;
     view! {
         <Show when=move || posts.with(|p| !p.is_empty()) fallback=move || view! { <p class="muted empty">{empty.clone()}</p> }>
             <ul class="grid">
@@ -53,14 +27,7 @@ pub fn PostGrid(first: GridPage, next_page: NextPage, #[prop(into)] empty: Strin
                 </For>
             </ul>
         </Show>
-        {move || error.get().map(|e| view! { <p class="form-error" role="alert">{e.to_string()}</p> })}
-        {move || next_before.get().map(|before| view! {
-            <p class="more">
-                <a node_ref=sentinel class="button secondary" href=format!("?before={before}")>
-                    {move || if loading.get() { "Loading…" } else { "Older posts" }}
-                </a>
-            </p>
-        })}
+        {list.more()}
     }
 }
 
@@ -78,35 +45,4 @@ fn GridItem(post: PostThumb) -> impl IntoView {
             </a>
         </li>
     }
-}
-
-/// Calls `load_more` whenever the "Older posts" link comes within a screen of view.
-#[cfg(feature = "hydrate")]
-pub(crate) fn observe(sentinel: NodeRef<leptos::html::A>, load_more: impl Fn() + Clone + 'static) {
-    use wasm_bindgen::{JsCast, closure::Closure};
-    use web_sys::{IntersectionObserver, IntersectionObserverEntry, IntersectionObserverInit};
-
-    Effect::new(move |previous: Option<Option<IntersectionObserver>>| {
-        if let Some(Some(old)) = previous {
-            old.disconnect();
-        }
-        let element = sentinel.get()?;
-        let load_more = load_more.clone();
-        let callback = Closure::<dyn Fn(js_sys::Array)>::new(move |entries: js_sys::Array| {
-            let visible = entries
-                .iter()
-                .filter_map(|e| e.dyn_into::<IntersectionObserverEntry>().ok())
-                .any(|e| e.is_intersecting());
-            if visible {
-                load_more();
-            }
-        });
-        let options = IntersectionObserverInit::new();
-        options.set_root_margin("100% 0px");
-        let observer =
-            IntersectionObserver::new_with_options(callback.as_ref().unchecked_ref(), &options).ok()?;
-        callback.forget();
-        observer.observe(&element);
-        Some(observer)
-    });
 }

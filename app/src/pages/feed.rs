@@ -4,9 +4,8 @@
 
 use crate::{
     api::social::get_feed,
-    components::feed_card::FeedCardView,
+    components::{endless::Endless, feed_card::FeedCardView},
     dto::{FeedCard, FeedPage},
-    error::AppError,
     pages::before_param,
 };
 use leptos::{either::Either, prelude::*};
@@ -29,34 +28,10 @@ pub fn Feed() -> impl IntoView {
 
 #[component]
 fn FeedList(first: FeedPage) -> impl IntoView {
-    let cards = RwSignal::new(first.cards);
-    let next_before = RwSignal::new(first.next_before);
-    let loading = RwSignal::new(false);
-    let error = RwSignal::new(None::<AppError>);
-    let sentinel = NodeRef::<leptos::html::A>::new();
-    let load_more = move || {
-        let Some(before) = next_before.get_untracked() else { return };
-        if loading.get_untracked() {
-            return;
-        }
-        loading.set(true);
-        leptos::task::spawn_local(async move {
-            match get_feed(Some(before)).await {
-                Ok(page) => {
-                    cards.update(|c| c.extend(page.cards));
-                    next_before.set(page.next_before);
-                    error.set(None);
-                }
-                Err(e) => error.set(Some(e)),
-            }
-            loading.set(false);
-        });
-    };
-    #[cfg(feature = "hydrate")]
-    crate::components::post_grid::observe(sentinel, load_more);
-    #[cfg(not(feature = "hydrate"))]
-    let _ = (sentinel, load_more);
-
+    let list = Endless::new(first.cards, first.next_before, |before| async move {
+        get_feed(Some(before)).await.map(|page| (page.cards, page.next_before))
+    });
+    let cards = list.items;
     view! {
         <Show when=move || cards.with(|c| !c.is_empty()) fallback=|| view! { <EmptyFeed /> }>
             <div class="feed">
@@ -65,15 +40,8 @@ fn FeedList(first: FeedPage) -> impl IntoView {
                 </For>
             </div>
         </Show>
-        {move || error.get().map(|e| view! { <p class="form-error" role="alert">{e.to_string()}</p> })}
-        {move || next_before.get().map(|before| view! {
-            <p class="more">
-                <a node_ref=sentinel class="button secondary" href=format!("?before={before}")>
-                    {move || if loading.get() { "Loading…" } else { "Older posts" }}
-                </a>
-            </p>
-        })}
-        {move || (next_before.get().is_none() && cards.with(|c| !c.is_empty()))
+        {list.more()}
+        {move || (list.at_end() && cards.with(|c| !c.is_empty()))
             .then(|| view! { <p class="muted end">"You're all caught up."</p> })}
     }
 }
