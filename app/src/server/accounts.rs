@@ -138,3 +138,10 @@ pub async fn delete_account(
     tracing::info!(user_id = me.id, "account deleted");
     Ok(())
 }
+
+/// The id of `username`, or a 404 that names them.
+pub async fn user_id_of(state: &AppState, username: &str) -> Result<i64, AppError> {
+    let missing = || AppError::NotFound(format!("There is no one called @{username} here."));
+    let name = Username::parse(username).map_err(|_| missing())?;
+    db::users::id_by_username(&state.pool, name.as_str()).await?.ok_or_else(missing)
+}

@@ -294,10 +294,8 @@ pub async fn profile_grid(
     username: &str,
     before: Option<i64>,
 ) -> Result<GridPage, AppError> {
-    let missing = || AppError::NotFound(format!("There is no one called @{username} here."));
-    let name = Username::parse(username).map_err(|_| missing())?;
-    let user = db::users::profile(&state.pool, name.as_str()).await?.ok_or_else(missing)?;
-    let rows = db::posts::grid_of_owner(&state.pool, user.id, before.unwrap_or(i64::MAX), GRID_PAGE).await?;
+    let owner = super::accounts::user_id_of(state, username).await?;
+    let rows = db::posts::grid_of_owner(&state.pool, owner, before.unwrap_or(i64::MAX), GRID_PAGE).await?;
     Ok(grid_page(rows))
 }
 

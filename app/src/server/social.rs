@@ -2,20 +2,13 @@
 //! likes (one per person and post, whatever the concurrency).
 
 use crate::{
-    domain::Username,
     dto::{Author, CommentView, FeedCard, FeedPage, LikeState, Photo, media_url, thumb_url},
     error::AppError,
-    server::{db, state::AppState},
+    server::{accounts::user_id_of, db, state::AppState},
 };
 
 /// Posts per feed page.
 pub const FEED_PAGE: i64 = 10;
-
-async fn user_id_of(state: &AppState, username: &str) -> Result<i64, AppError> {
-    let missing = || AppError::NotFound(format!("There is no one called @{username} here."));
-    let name = Username::parse(username).map_err(|_| missing())?;
-    Ok(db::users::profile(&state.pool, name.as_str()).await?.ok_or_else(missing)?.id)
-}
 
 pub async fn follow(state: &AppState, me: i64, username: &str) -> Result<(), AppError> {
     let them = user_id_of(state, username).await?;

@@ -152,3 +152,7 @@ pub async fn replace_avatar(pool: &SqlitePool, id: i64, stem: &str) -> Result<Op
 pub async fn count(pool: &SqlitePool) -> Result<i64, sqlx::Error> {
     sqlx::query_scalar("SELECT count(*) FROM users").fetch_one(pool).await
 }
+
+pub async fn id_by_username(pool: &SqlitePool, username: &str) -> Result<Option<i64>, sqlx::Error> {
+    sqlx::query_scalar("SELECT id FROM users WHERE username = ?").bind(username).fetch_optional(pool).await
+}
