@@ -157,3 +157,53 @@ pub struct Explore {
     pub people: Vec<Person>,
     pub popular: Vec<PostThumb>,
 }
+
+/// What a notification is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum NotificationKind {
+    Like,
+    Comment,
+    Follow,
+    Mention,
+}
+
+/// One notification: someone liked, commented on, mentioned you, or followed you.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Notification {
+    pub id: i64,
+    pub kind: NotificationKind,
+    pub actor: Author,
+    /// The post it is about (not for follows), with its first photo's thumbnail.
+    pub post_id: Option<i64>,
+    pub post_thumb_url: Option<String>,
+    /// The comment's text, for comments and mentions in comments.
+    pub comment_text: Option<String>,
+    pub created_at: String,
+    /// Not seen before this page was shown.
+    pub unread: bool,
+    /// Whether the reader follows the actor (for "Follow back").
+    pub i_follow_actor: bool,
+}
+
+/// Unread counts stop here (the nav shows "99+").
+pub const UNREAD_CAP: i64 = 100;
+
+/// A page of notifications, newest first; `next_before` continues it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NotificationsPage {
+    pub items: Vec<Notification>,
+    pub next_before: Option<i64>,
+}
+
+/// Search suggestions: people by username or full-name prefix, and tags by prefix.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct SearchResults {
+    pub people: Vec<Author>,
+    pub tags: Vec<TagCount>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TagCount {
+    pub tag: String,
+    pub posts: i64,
+}

@@ -27,9 +27,11 @@ use pages::{
     home::HomePage,
     new_post::NewPostPage,
     not_found::NotFound,
+    notifications::NotificationsPage,
     people::{FollowersPage, FollowingPage},
     post::PostPage,
     profile::ProfilePage,
+    search::SearchPage,
     tag::TagPage,
 };
 
@@ -112,6 +114,8 @@ fn Layout() -> impl IntoView {
                 <Route path=path!("/users/:username/following") view=FollowingPage />
                 <Route path=path!("/explore") view=ExplorePage />
                 <Route path=path!("/tags/:tag") view=TagPage />
+                <Route path=path!("/notifications") view=NotificationsPage />
+                <Route path=path!("/search") view=SearchPage />
             </Routes>
         </main>
     }

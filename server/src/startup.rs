@@ -166,6 +166,9 @@ fn router(
     Router::new()
         .route("/healthz", get(healthz).layer(quick()))
         .route("/api/fn/{*name}", post(server_fn).layer(quick()))
+        // The one read-only server function answered to GET (cacheable, no side effects);
+        // every other one is POST only, behind the cross-site check.
+        .route("/api/fn/search", get(server_fn).layer(quick()))
         .route("/accounts/logout/", post(server_fn).layer(quick()))
         .route(
             "/posts/new/",

@@ -2,5 +2,7 @@
 //! domain types, find the user, call a service, answer with a dto.
 
 pub mod accounts;
+pub mod notifications;
 pub mod posts;
+pub mod search;
 pub mod social;

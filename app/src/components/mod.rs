@@ -13,4 +13,5 @@ pub mod person_list;
 pub mod photos;
 pub mod post_grid;
 pub mod require_user;
+pub mod search_box;
 pub mod time_ago;

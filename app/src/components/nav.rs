@@ -1,13 +1,21 @@
-//! The header on every page: the logo, and either the signed-in person's links and a
-//! sign-out button, or the ways in.
+//! The header on every page: the logo, and either the signed-in person's search box,
+//! links, unread notifications and a sign-out button, or the ways in.
 
-use crate::{auth::use_auth, components::avatar::Avatar};
+use crate::{
+    api::notifications::get_unread_count,
+    auth::use_auth,
+    components::{avatar::Avatar, search_box::SearchBox, time_ago::use_clock},
+};
 use leptos::{either::Either, prelude::*};
-use leptos_router::components::A;
+use leptos_router::{components::A, hooks::use_location};
 
 #[component]
 pub fn Nav() -> impl IntoView {
     let auth = use_auth();
+    // Made here, outside the Suspend below, so server rendering waits for it.
+    let location = use_location();
+    let clock = use_clock();
+    let unread = Resource::new(move || (location.pathname.get(), clock.get()), |_| get_unread_count());
     view! {
         <header class="site-header">
             <nav class="nav" aria-label="Main">
@@ -19,8 +27,11 @@ pub fn Nav() -> impl IntoView {
                     {move || Suspend::new(async move {
                         match auth.user.await {
                             Ok(Some(user)) => Either::Left(view! {
+                                <SearchBox />
                                 <div class="nav-links">
+                                    <A href="/search/" attr:class="button-link search-link">"Search"</A>
                                     <A href="/explore/" attr:class="button-link">"Explore"</A>
+                                    <NotificationsLink unread />
                                     <A href="/posts/new/" attr:class="button small">"New post"</A>
                                     <A href=format!("/users/{}/", user.username) attr:class="nav-user" attr:title="Your profile">
                                         <Avatar url=user.avatar_url.clone() name=user.full_name.clone() />
@@ -42,5 +53,36 @@ pub fn Nav() -> impl IntoView {
                 </Transition>
             </nav>
         </header>
+    }
+}
+
+/// The link to `/notifications/` with the unread count, asked again on every page change
+/// and every clock tick (30 s); on the notifications page itself there is nothing unread.
+#[component]
+fn NotificationsLink(unread: Resource<Result<i64, crate::error::AppError>>) -> impl IntoView {
+    let location = use_location();
+    let on_page = move || location.pathname.get().starts_with("/notifications");
+    let count = move || if on_page() { 0 } else { unread.get().and_then(Result::ok).unwrap_or(0) };
+    let label = move || match count() {
+        0 => "Notifications".to_owned(),
+        1 => "Notifications (1 unread)".to_owned(),
+        n => format!("Notifications ({n} unread)"),
+    };
+    view! {
+        <A href="/notifications/" attr:class="nav-icon" attr:aria-label=label attr:title=label>
+            <svg viewBox="0 0 24 24" width="24" height="24" aria-hidden="true">
+                <path d="M12 21s-7.5-4.6-9.6-9.2C.9 8.4 3 4.5 6.7 4.5c2.2 0 3.7 1.2 5.3 3.1 1.6-1.9 3.1-3.1 5.3-3.1 3.7 0 5.8 3.9 4.3 7.3C19.5 16.4 12 21 12 21z" />
+            </svg>
+            <Transition fallback=|| ()>
+                {move || {
+                    let n = count();
+                    (n > 0).then(|| view! {
+                        <span class="badge" data-testid="unread-count">
+                            {if n >= crate::dto::UNREAD_CAP { "99+".to_owned() } else { n.to_string() }}
+                        </span>
+                    })
+                }}
+            </Transition>
+        </A>
     }
 }

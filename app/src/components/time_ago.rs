@@ -20,6 +20,15 @@ pub fn provide_clock() {
     provide_context(Clock(time));
 }
 
+/// The page's clock (seconds), for anything that should refresh now and then; a fixed
+/// time where no clock was provided.
+pub fn use_clock() -> Signal<i64> {
+    match use_context::<Clock>() {
+        Some(clock) => clock.0.into(),
+        None => Signal::stored(now()),
+    }
+}
+
 #[component]
 pub fn TimeAgo(utc: String) -> impl IntoView {
     let iso = format!("{}Z", utc.replace(' ', "T"));

@@ -108,6 +108,21 @@ pub fn segments(text: &str) -> Vec<Segment> {
     out
 }
 
+/// The distinct usernames `@mentioned` in `text` (a caption or a comment), lower case, in
+/// order of appearance.
+pub fn mentions(text: &str) -> Vec<String> {
+    let mut names: Vec<String> = Vec::new();
+    for segment in segments(text) {
+        if let Segment::Mention(name) = segment {
+            let name = name.to_ascii_lowercase();
+            if !names.contains(&name) {
+                names.push(name);
+            }
+        }
+    }
+    names
+}
+
 /// Joins segments back into text (the inverse of `segments`).
 pub fn join(segments: &[Segment]) -> String {
     segments
@@ -166,6 +181,12 @@ mod tests {
         assert_eq!(segments("#Café #東京"), vec![Tag("Café".into()), t(" "), Tag("東京".into())]);
         let caption = Caption::parse("#Café #café #東京").unwrap();
         assert_eq!(caption.tags(), vec!["café".to_string(), "東京".to_string()]);
+    }
+
+    #[test]
+    fn mentions_are_distinct_lower_case_and_skip_emails() {
+        assert_eq!(mentions("@Ann and @bob. @ann again, me@example.com"), vec!["ann", "bob"]);
+        assert!(mentions("no one here #tag").is_empty());
     }
 
     #[test]

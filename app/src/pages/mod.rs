@@ -6,9 +6,11 @@ pub mod feed;
 pub mod home;
 pub mod new_post;
 pub mod not_found;
+pub mod notifications;
 pub mod people;
 pub mod post;
 pub mod profile;
+pub mod search;
 pub mod tag;
 
 use leptos::prelude::*;

@@ -181,7 +181,8 @@ pub async fn fill(state: &AppState) -> Result<String, AppError> {
         for _ in 0..dice.below(4) {
             let author = ids[dice.below(ids.len())];
             let text = CommentText::parse(COMMENTS[dice.below(COMMENTS.len())])?;
-            db::comments::add(&state.pool, post, author, text.as_str()).await?;
+            let mut conn = state.pool.acquire().await?;
+            db::comments::add(&mut conn, post, author, text.as_str()).await?;
         }
     }
     Ok(format!(

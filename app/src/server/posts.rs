@@ -3,7 +3,7 @@
 //! reads behind post pages, profiles and tag pages.
 
 use crate::{
-    domain::{AltText, Caption, Username},
+    domain::{AltText, Caption, Username, caption::mentions},
     dto::{Author, GridPage, Photo, PostThumb, PostView, Profile, media_url, thumb_url},
     error::AppError,
     server::{
@@ -164,6 +164,7 @@ async fn insert_post(
         db::posts::insert_image(&mut tx, id, position, &image).await?;
     }
     db::posts::set_tags(&mut tx, id, &caption.tags()).await?;
+    db::notifications::mention(&mut tx, owner_id, id, None, &mentions(caption.as_str())).await?;
     tx.commit().await?;
     Ok(id)
 }
@@ -185,6 +186,8 @@ pub async fn edit(
         return Err(ownership_error(state, post_id).await);
     }
     db::posts::set_tags(&mut tx, post_id, &caption.tags()).await?;
+    // People newly mentioned by the edit are told; those already told are not told again.
+    db::notifications::mention(&mut tx, owner_id, post_id, None, &mentions(caption.as_str())).await?;
     tx.commit().await?;
     Ok(())
 }

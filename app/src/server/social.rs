@@ -2,6 +2,7 @@
 //! likes (one per person and post, whatever the concurrency).
 
 use crate::{
+    domain::caption::mentions,
     dto::{Author, CommentView, FeedCard, FeedPage, LikeState, Photo, media_url, thumb_url},
     error::AppError,
     server::{accounts::user_id_of, db, state::AppState},
@@ -96,9 +97,12 @@ pub async fn add_comment(
     post_id: i64,
     text: crate::domain::CommentText,
 ) -> Result<CommentView, AppError> {
-    let id = db::comments::add(&state.pool, post_id, me.id, text.as_str())
+    let mut tx = state.pool.begin_with("BEGIN IMMEDIATE").await?;
+    let id = db::comments::add(&mut tx, post_id, me.id, text.as_str())
         .await?
         .ok_or_else(|| AppError::NotFound("This post does not exist, or was deleted.".into()))?;
+    db::notifications::mention(&mut tx, me.id, post_id, Some(id), &mentions(text.as_str())).await?;
+    tx.commit().await?;
     Ok(CommentView { id, username: me.username.clone(), text: text.as_str().to_owned(), can_delete: true })
 }
 

@@ -6,8 +6,10 @@
 
 mod accounts;
 mod helpers;
+mod notifications;
 mod pages;
 mod posts;
+mod search;
 mod security;
 mod sessions;
 mod social;

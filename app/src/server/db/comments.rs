@@ -1,6 +1,6 @@
 //! The `comments` table.
 
-use sqlx::{FromRow, SqlitePool};
+use sqlx::{FromRow, SqliteConnection, SqlitePool};
 
 #[derive(Debug, FromRow)]
 pub struct CommentRow {
@@ -12,7 +12,7 @@ pub struct CommentRow {
 
 /// Adds a comment; `None` if there is no such post.
 pub async fn add(
-    pool: &SqlitePool,
+    tx: &mut SqliteConnection,
     post_id: i64,
     owner_id: i64,
     text: &str,
@@ -23,7 +23,7 @@ pub async fn add(
     .bind(owner_id)
     .bind(text)
     .bind(post_id)
-    .fetch_optional(pool)
+    .fetch_optional(tx)
     .await
 }
 

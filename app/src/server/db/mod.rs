@@ -5,5 +5,7 @@ pub mod comments;
 pub mod feed;
 pub mod follows;
 pub mod likes;
+pub mod notifications;
 pub mod posts;
+pub mod search;
 pub mod users;

@@ -1,0 +1,82 @@
+//! `/search/?q=…`: people (username or full-name prefix) and tags. This is where the nav's
+//! search box goes without JavaScript, or when Enter is pressed on no suggestion.
+
+use crate::{
+    api::search::search,
+    components::{avatar::Avatar, require_user::RequireUser},
+};
+use leptos::{either::Either, prelude::*};
+use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
+
+#[component]
+pub fn SearchPage() -> impl IntoView {
+    view! {
+        <Title text="Search" />
+        <RequireUser>
+            <SearchView />
+        </RequireUser>
+    }
+}
+
+#[component]
+fn SearchView() -> impl IntoView {
+    let query = use_query_map();
+    let q = move || query.read().get("q").unwrap_or_default();
+    let results = Resource::new(q, |q| async move {
+        if q.trim().is_empty() { Ok(Default::default()) } else { search(q, true).await }
+    });
+    view! {
+        <section class="card wide">
+            <h1>"Search"</h1>
+            <form class="search-page-form" action="/search/" method="get" role="search">
+                <input type="search" name="q" value=q aria-label="Search people and tags" placeholder="Name, username or #tag" />
+                <button type="submit" class="button">"Search"</button>
+            </form>
+            <Suspense fallback=|| view! { <p class="muted">"Searching…"</p> }>
+                {move || Suspend::new(async move {
+                    let asked = q();
+                    match results.await {
+                        Err(e) => Either::Left(view! { <p class="form-error">{e.to_string()}</p> }),
+                        Ok(found) => Either::Right({
+                            let nothing = !asked.trim().is_empty() && found.people.is_empty() && found.tags.is_empty();
+                            let people = (!found.people.is_empty()).then(|| view! {
+                                <h2>"People"</h2>
+                                <ul class="people">
+                                    {found.people.into_iter().map(|p| { let href = format!("/users/{}/", p.username); view! {
+                                        <li class="person">
+                                            <a href=href class="author">
+                                                <Avatar url=p.avatar_url name=p.full_name.clone() />
+                                                <span>
+                                                    <span class="author-name">{p.username}</span>
+                                                    <span class="muted person-name">{p.full_name}</span>
+                                                </span>
+                                            </a>
+                                        </li>
+                                    }}).collect_view()}
+                                </ul>
+                            });
+                            let tags = (!found.tags.is_empty()).then(|| view! {
+                                <h2>"Tags"</h2>
+                                <ul class="tag-results">
+                                    {found.tags.into_iter().map(|t| view! {
+                                        <li>
+                                            <a href=format!("/tags/{}/", t.tag)>{format!("#{}", t.tag)}</a>
+                                            " "
+                                            <span class="muted">{if t.posts == 1 { "1 post".to_owned() } else { format!("{} posts", t.posts) }}</span>
+                                        </li>
+                                    }).collect_view()}
+                                </ul>
+                            });
+                            view! {
+                                {people}
+                                {tags}
+                                {nothing.then(|| view! { <p class="muted">{format!("Nothing matches \u{201c}{}\u{201d}.", asked.trim())}</p> })}
+                            }
+                        }),
+                    }
+                })}
+            </Suspense>
+        </section>
+    }
+}

@@ -1,0 +1,107 @@
+//! The `notifications` table. Likes, comments and follows notify through triggers (see
+//! migrations/0004_notifications.sql); mentions are inserted here by the services.
+
+use sqlx::{FromRow, SqliteConnection, SqlitePool};
+
+#[derive(Debug, FromRow)]
+pub struct NotificationRow {
+    pub id: i64,
+    pub kind: String,
+    pub created_at: String,
+    pub actor_username: String,
+    pub actor_full_name: String,
+    pub actor_avatar: Option<String>,
+    pub post_id: Option<i64>,
+    /// Stem of the post's first photo.
+    pub post_stem: Option<String>,
+    pub comment_text: Option<String>,
+    /// Whether the recipient follows the actor (for "Follow back").
+    pub i_follow: bool,
+}
+
+/// Notifies the people named in `usernames` that `actor_id` mentioned them in a post's
+/// caption (`comment_id` None) or in a comment. Nobody is notified of their own mention,
+/// twice for the same caption or comment, or of a mention in a comment on their own post
+/// (the comment notification says it already).
+pub async fn mention(
+    tx: &mut SqliteConnection,
+    actor_id: i64,
+    post_id: i64,
+    comment_id: Option<i64>,
+    usernames: &[String],
+) -> Result<(), sqlx::Error> {
+    if usernames.is_empty() {
+        return Ok(());
+    }
+    let names = serde_json::to_string(usernames).map_err(|e| sqlx::Error::Encode(Box::new(e)))?;
+    sqlx::query(
+        "INSERT INTO notifications (recipient_id, actor_id, kind, post_id, comment_id) \
+         SELECT u.id, ?1, 'mention', ?2, ?3 FROM users u \
+         WHERE u.username IN (SELECT value FROM json_each(?4)) AND u.id <> ?1 \
+           AND NOT (?3 IS NOT NULL AND u.id = (SELECT owner_id FROM posts WHERE id = ?2)) \
+           AND NOT EXISTS (SELECT 1 FROM notifications n WHERE n.recipient_id = u.id \
+                AND n.kind = 'mention' AND n.post_id = ?2 AND n.comment_id IS ?3)",
+    )
+    .bind(actor_id)
+    .bind(post_id)
+    .bind(comment_id)
+    .bind(names)
+    .execute(&mut *tx)
+    .await
+    .map(drop)
+}
+
+/// How many notifications `user_id` has not seen, counted up to `cap`.
+pub async fn unread(pool: &SqlitePool, user_id: i64, cap: i64) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar(
+        "SELECT count(*) FROM (SELECT 1 FROM notifications WHERE recipient_id = ?1 \
+           AND id > (SELECT notifications_seen FROM users WHERE id = ?1) LIMIT ?2)",
+    )
+    .bind(user_id)
+    .bind(cap)
+    .fetch_one(pool)
+    .await
+}
+
+/// The newest id `user_id` has seen.
+pub async fn seen(pool: &SqlitePool, user_id: i64) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar("SELECT notifications_seen FROM users WHERE id = ?")
+        .bind(user_id)
+        .fetch_one(pool)
+        .await
+}
+
+/// Marks everything up to `id` as seen (never moves the mark back).
+pub async fn mark_seen(pool: &SqlitePool, user_id: i64, id: i64) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE users SET notifications_seen = max(notifications_seen, ?) WHERE id = ?")
+        .bind(id)
+        .bind(user_id)
+        .execute(pool)
+        .await
+        .map(drop)
+}
+
+/// A page of `user_id`'s notifications with id < `before`, newest first.
+pub async fn page(
+    pool: &SqlitePool,
+    user_id: i64,
+    before: i64,
+    limit: i64,
+) -> Result<Vec<NotificationRow>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT n.id, n.kind, n.created_at, a.username AS actor_username, \
+                a.full_name AS actor_full_name, a.avatar AS actor_avatar, n.post_id, \
+                (SELECT i.stem FROM post_images i WHERE i.post_id = n.post_id AND i.position = 0) AS post_stem, \
+                c.text AS comment_text, \
+                EXISTS (SELECT 1 FROM follows f WHERE f.follower_id = ?1 AND f.followee_id = n.actor_id) AS i_follow \
+         FROM notifications n JOIN users a ON a.id = n.actor_id \
+         LEFT JOIN comments c ON c.id = n.comment_id \
+         WHERE n.recipient_id = ?1 AND n.id < ?2 \
+         ORDER BY n.id DESC LIMIT ?3",
+    )
+    .bind(user_id)
+    .bind(before)
+    .bind(limit)
+    .fetch_all(pool)
+    .await
+}

@@ -1,0 +1,63 @@
+//! Notifications of likes, comments, follows and mentions: the unread count, and pages of
+//! them; showing the first page marks everything on it as seen.
+
+use crate::{
+    dto::{Author, Notification, NotificationKind, NotificationsPage, UNREAD_CAP, thumb_url},
+    error::AppError,
+    server::{db, state::AppState},
+};
+
+/// Notifications per page.
+pub const PAGE: i64 = 20;
+
+pub async fn unread(state: &AppState, me: i64) -> Result<i64, AppError> {
+    Ok(db::notifications::unread(&state.pool, me, UNREAD_CAP).await?)
+}
+
+fn kind(raw: &str) -> Result<NotificationKind, AppError> {
+    Ok(match raw {
+        "like" => NotificationKind::Like,
+        "comment" => NotificationKind::Comment,
+        "follow" => NotificationKind::Follow,
+        "mention" => NotificationKind::Mention,
+        other => {
+            tracing::error!(kind = other, "unknown notification kind in the database");
+            return Err(AppError::Internal);
+        }
+    })
+}
+
+/// A page of `me`'s notifications, newest first. The first page (`before` None) marks
+/// all notifications up to its newest as seen; items newer than the previous mark come
+/// back with `unread`.
+pub async fn page(state: &AppState, me: i64, before: Option<i64>) -> Result<NotificationsPage, AppError> {
+    let seen = db::notifications::seen(&state.pool, me).await?;
+    let rows = db::notifications::page(&state.pool, me, before.unwrap_or(i64::MAX), PAGE).await?;
+    if before.is_none()
+        && let Some(newest) = rows.first()
+    {
+        db::notifications::mark_seen(&state.pool, me, newest.id).await?;
+    }
+    let next_before = (rows.len() as i64 == PAGE).then(|| rows.last().map(|r| r.id)).flatten();
+    let items = rows
+        .into_iter()
+        .map(|row| {
+            Ok(Notification {
+                id: row.id,
+                kind: kind(&row.kind)?,
+                actor: Author {
+                    username: row.actor_username,
+                    full_name: row.actor_full_name,
+                    avatar_url: row.actor_avatar.as_deref().map(thumb_url),
+                },
+                post_id: row.post_id,
+                post_thumb_url: row.post_stem.as_deref().map(thumb_url),
+                comment_text: row.comment_text,
+                created_at: row.created_at,
+                unread: row.id > seen,
+                i_follow_actor: row.i_follow,
+            })
+        })
+        .collect::<Result<_, AppError>>()?;
+    Ok(NotificationsPage { items, next_before })
+}
