@@ -4,23 +4,26 @@
 use crate::{
     api::social::get_explore,
     components::{person_list::PersonList, require_user::RequireUser},
+    dto::Explore,
+    error::AppError,
 };
 use leptos::{either::Either, prelude::*};
 use leptos_meta::Title;
 
 #[component]
 pub fn ExplorePage() -> impl IntoView {
+    // Made outside RequireUser's Suspense, so the server fetches it once.
+    let explore = Resource::new(|| (), |_| get_explore());
     view! {
         <Title text="Explore" />
         <RequireUser>
-            <ExploreView />
+            <ExploreView explore />
         </RequireUser>
     }
 }
 
 #[component]
-fn ExploreView() -> impl IntoView {
-    let explore = Resource::new(|| (), |_| get_explore());
+fn ExploreView(explore: Resource<Result<Explore, AppError>>) -> impl IntoView {
     view! {
         <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
             {move || Suspend::new(async move {

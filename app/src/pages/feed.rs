@@ -6,14 +6,19 @@ use crate::{
     api::social::get_feed,
     components::{endless::Endless, feed_card::FeedCardView},
     dto::{FeedCard, FeedPage},
+    error::AppError,
     pages::before_param,
 };
 use leptos::{either::Either, prelude::*};
 
+/// The feed's first page, for the page to make outside its `Suspense` (a resource made
+/// inside one is made again each time the server walks it, and fetched each time).
+pub fn feed_resource() -> Resource<Result<FeedPage, AppError>> {
+    Resource::new(before_param(), get_feed)
+}
+
 #[component]
-pub fn Feed() -> impl IntoView {
-    let before = before_param();
-    let first = Resource::new(before, get_feed);
+pub fn Feed(first: Resource<Result<FeedPage, AppError>>) -> impl IntoView {
     view! {
         <Suspense fallback=|| view! { <p class="muted">"Loading your feed…"</p> }>
             {move || Suspend::new(async move {

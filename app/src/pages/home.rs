@@ -1,6 +1,9 @@
 //! `/`: the landing page for visitors; the feed for a signed-in person.
 
-use crate::{auth::use_auth, pages::feed::Feed};
+use crate::{
+    auth::use_auth,
+    pages::feed::{Feed, feed_resource},
+};
 use leptos::{either::Either, prelude::*};
 use leptos_meta::{Meta, Title};
 use leptos_router::components::A;
@@ -8,13 +11,15 @@ use leptos_router::components::A;
 #[component]
 pub fn HomePage() -> impl IntoView {
     let auth = use_auth();
+    // Asked at once, beside the user (a visitor's answer, 403, is never shown).
+    let feed = feed_resource();
     view! {
         <Title text="" />
         <Meta name="description" content="Shutter: share photos with the people you follow. Fast, private, self-hosted." />
         <Suspense fallback=|| ()>
             {move || Suspend::new(async move {
                 match auth.user.await {
-                    Ok(Some(_)) => Either::Left(view! { <Feed /> }),
+                    Ok(Some(_)) => Either::Left(view! { <Feed first=feed /> }),
                     _ => Either::Right(view! { <Landing /> }),
                 }
             })}

@@ -8,6 +8,7 @@ use crate::{
         time_ago::TimeAgo,
     },
     dto::{Notification, NotificationKind, NotificationsPage},
+    error::AppError,
     pages::before_param,
 };
 use leptos::{either::Either, prelude::*};
@@ -15,18 +16,18 @@ use leptos_meta::Title;
 
 #[component]
 pub fn NotificationsPage() -> impl IntoView {
+    // Made outside RequireUser's Suspense, so the server fetches it once.
+    let first = Resource::new(before_param(), get_notifications);
     view! {
         <Title text="Notifications" />
         <RequireUser>
-            <NotificationsView />
+            <NotificationsView first />
         </RequireUser>
     }
 }
 
 #[component]
-fn NotificationsView() -> impl IntoView {
-    let before = before_param();
-    let first = Resource::new(before, get_notifications);
+fn NotificationsView(first: Resource<Result<NotificationsPage, AppError>>) -> impl IntoView {
     view! {
         <section class="card wide notifications">
             <h1>"Notifications"</h1>

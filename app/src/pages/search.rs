@@ -4,6 +4,8 @@
 use crate::{
     api::search::search,
     components::{avatar::Avatar, require_user::RequireUser},
+    dto::SearchResults,
+    error::AppError,
 };
 use leptos::{either::Either, prelude::*};
 use leptos_meta::Title;
@@ -11,21 +13,23 @@ use leptos_router::hooks::use_query_map;
 
 #[component]
 pub fn SearchPage() -> impl IntoView {
+    let query = use_query_map();
+    let q = Signal::derive(move || query.read().get("q").unwrap_or_default());
+    // Made outside RequireUser's Suspense, so the server fetches it once.
+    let results = Resource::new(
+        move || q.get(),
+        |q| async move { if q.trim().is_empty() { Ok(Default::default()) } else { search(q, true).await } },
+    );
     view! {
         <Title text="Search" />
         <RequireUser>
-            <SearchView />
+            <SearchView q results />
         </RequireUser>
     }
 }
 
 #[component]
-fn SearchView() -> impl IntoView {
-    let query = use_query_map();
-    let q = move || query.read().get("q").unwrap_or_default();
-    let results = Resource::new(q, |q| async move {
-        if q.trim().is_empty() { Ok(Default::default()) } else { search(q, true).await }
-    });
+fn SearchView(q: Signal<String>, results: Resource<Result<SearchResults, AppError>>) -> impl IntoView {
     view! {
         <section class="card wide">
             <h1>"Search"</h1>
@@ -35,7 +39,7 @@ fn SearchView() -> impl IntoView {
             </form>
             <Suspense fallback=|| view! { <p class="muted">"Searching…"</p> }>
                 {move || Suspend::new(async move {
-                    let asked = q();
+                    let asked = q.get();
                     match results.await {
                         Err(e) => Either::Left(view! { <p class="form-error">{e.to_string()}</p> }),
                         Ok(found) => Either::Right({

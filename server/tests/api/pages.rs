@@ -90,3 +90,21 @@ async fn plain_form_sign_in_redirects_and_reports_errors_on_the_form() {
     assert_eq!(res.headers()["location"], "/accounts/edit/");
     assert_eq!(app.whoami(&client).await.as_deref(), Some("mary"));
 }
+
+/// A page's data is fetched once per server render: a resource made inside a `Suspense`
+/// would be made (and its query run) again each time the server walks it. Each fetched
+/// resource is serialised into the page once, so counting them counts the fetches.
+#[tokio::test]
+async fn server_rendering_fetches_each_page_data_once() {
+    let app = spawn_app().await;
+    let ada = app.signed_up("ada").await;
+    for (path, marker) in [
+        ("/", r#"{\"Ok\":{\"cards\""#),
+        ("/explore/", r#"{\"Ok\":{\"people\""#),
+        ("/notifications/", r#"{\"Ok\":{\"items\""#),
+        ("/search/?q=ada", r#"{\"Ok\":{\"people\""#),
+    ] {
+        let html = ada.get(app.url(path)).send().await.unwrap().text().await.unwrap();
+        assert_eq!(html.matches(marker).count(), 1, "{path} fetched its data once");
+    }
+}
