@@ -44,6 +44,39 @@ pub struct CommentJson {
 /// How many comments a card shows before "View all".
 pub const FIRST_COMMENTS: i64 = 2;
 
+/// The page query. Bound: ?1 reader, ?2 before (exclusive), ?3 limit, ?4 `FIRST_COMMENTS`.
+///
+/// Its cost does not grow with the posts table: for each author (the reader and everyone
+/// they follow) it finds, through `posts_by_owner (owner_id, id DESC)`, the `limit`-th
+/// newest id below `before` (the author's cutoff, `limit` index steps), then reads that
+/// author's ids between cutoff and `before` (at most `limit` more). The newest `limit` of
+/// those candidates (at most authors × limit rows) make the page, and only then are the
+/// counts, photos and comments of those rows looked up. `CROSS JOIN` keeps the authors
+/// as the outer loop whatever the planner's statistics say. (Walking all posts by id and
+/// keeping the followed authors' instead costs as many rows as lie between the page's
+/// posts: the whole table for a reader whose authors posted little.)
+pub const PAGE_SQL: &str = "\
+WITH authors(id) AS ( \
+    SELECT ?1 UNION SELECT followee_id FROM follows WHERE follower_id = ?1), \
+  page(id) AS ( \
+    SELECT c.id FROM authors a CROSS JOIN posts c \
+    WHERE c.owner_id = a.id AND c.id < ?2 \
+      AND c.id >= coalesce((SELECT x.id FROM posts x WHERE x.owner_id = a.id AND x.id < ?2 \
+                            ORDER BY x.id DESC LIMIT 1 OFFSET ?3 - 1), 0) \
+    ORDER BY c.id DESC LIMIT ?3) \
+SELECT p.id, p.owner_id, p.caption, p.created_at, u.username, u.full_name, u.avatar, \
+  (SELECT count(*) FROM likes l WHERE l.post_id = p.id) AS like_count, \
+  EXISTS (SELECT 1 FROM likes l WHERE l.post_id = p.id AND l.user_id = ?1) AS liked, \
+  (SELECT count(*) FROM comments c WHERE c.post_id = p.id) AS comment_count, \
+  (SELECT json_group_array(json_object('stem', i.stem, 'width', i.width, 'height', i.height, \
+          'thumb_width', i.thumb_width, 'thumb_height', i.thumb_height, 'alt', i.alt) ORDER BY i.position) \
+     FROM post_images i WHERE i.post_id = p.id) AS photos, \
+  (SELECT json_group_array(json_object('id', c.id, 'owner_id', c.owner_id, 'username', cu.username, 'text', c.text) ORDER BY c.id) \
+     FROM (SELECT id, owner_id, text FROM comments WHERE post_id = p.id ORDER BY id LIMIT ?4) c \
+     JOIN users cu ON cu.id = c.owner_id) AS first_comments \
+FROM page CROSS JOIN posts p ON p.id = page.id JOIN users u ON u.id = p.owner_id \
+ORDER BY p.id DESC";
+
 /// Posts of `reader` and of the people they follow with id < `before`, newest first.
 pub async fn page(
     pool: &SqlitePool,
@@ -51,26 +84,5 @@ pub async fn page(
     before: i64,
     limit: i64,
 ) -> Result<Vec<CardRow>, sqlx::Error> {
-    sqlx::query_as(
-        "SELECT p.id, p.owner_id, p.caption, p.created_at, u.username, u.full_name, u.avatar, \
-           (SELECT count(*) FROM likes l WHERE l.post_id = p.id) AS like_count, \
-           EXISTS (SELECT 1 FROM likes l WHERE l.post_id = p.id AND l.user_id = ?1) AS liked, \
-           (SELECT count(*) FROM comments c WHERE c.post_id = p.id) AS comment_count, \
-           (SELECT json_group_array(json_object('stem', i.stem, 'width', i.width, 'height', i.height, \
-                   'thumb_width', i.thumb_width, 'thumb_height', i.thumb_height, 'alt', i.alt) ORDER BY i.position) \
-              FROM post_images i WHERE i.post_id = p.id) AS photos, \
-           (SELECT json_group_array(json_object('id', c.id, 'owner_id', c.owner_id, 'username', cu.username, 'text', c.text) ORDER BY c.id) \
-              FROM (SELECT id, owner_id, text FROM comments WHERE post_id = p.id ORDER BY id LIMIT ?4) c \
-              JOIN users cu ON cu.id = c.owner_id) AS first_comments \
-         FROM posts p JOIN users u ON u.id = p.owner_id \
-         WHERE p.id < ?2 \
-           AND (p.owner_id = ?1 OR p.owner_id IN (SELECT followee_id FROM follows WHERE follower_id = ?1)) \
-         ORDER BY p.id DESC LIMIT ?3",
-    )
-    .bind(reader)
-    .bind(before)
-    .bind(limit)
-    .bind(FIRST_COMMENTS)
-    .fetch_all(pool)
-    .await
+    sqlx::query_as(PAGE_SQL).bind(reader).bind(before).bind(limit).bind(FIRST_COMMENTS).fetch_all(pool).await
 }
