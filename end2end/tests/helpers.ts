@@ -296,5 +296,71 @@ export function followButton(page: Page): Locator {
   return page.locator('.profile form.follow-form button[type=submit]');
 }
 
+export function isServerFn(response: Response, endpoint: string): boolean {
+  return response.request().method() === 'POST' && new URL(response.url()).pathname === `/api/fn/${endpoint}`;
+}
+
+/**
+ * Clicks a button that posts to the server function `endpoint` and waits for its answer:
+ * hydrated a fetch answered 200, without JavaScript a form post redirected back.
+ */
+export async function clickAndSettle(page: Page, button: Locator, endpoint: string, javaScriptEnabled: boolean): Promise<void> {
+  const [response] = await Promise.all([page.waitForResponse((r) => isServerFn(r, endpoint)), button.click()]);
+  if (javaScriptEnabled) {
+    expect(response.request().resourceType()).toBe('fetch');
+    expect(response.status()).toBe(200);
+  } else {
+    expect(response.request().resourceType()).toBe('document');
+    expect([302, 303]).toContain(response.status());
+    await page.waitForLoadState('load');
+  }
+}
+
+export async function expectLiked(scope: Locator, count: string): Promise<void> {
+  await expect(likeCount(scope)).toHaveText(count);
+  await expect(likeButton(scope)).toHaveAttribute('aria-pressed', 'true');
+  await expect(likeButton(scope)).toHaveAttribute('aria-label', 'Unlike');
+}
+
+export async function expectNotLiked(scope: Locator, count: string): Promise<void> {
+  await expect(likeCount(scope)).toHaveText(count);
+  await expect(likeButton(scope)).toHaveAttribute('aria-pressed', 'false');
+  await expect(likeButton(scope)).toHaveAttribute('aria-label', 'Like');
+}
+
 /** Kept for the social specs: signing up lands on the empty feed. */
 export const signUpToFeed = signUp;
+
+// ---------------------------------------------------------------------------------------
+// People made without the UI, for scenes that need a crowd
+
+import type { APIRequestContext, PlaywrightWorkerArgs } from '@playwright/test';
+
+/** A signed-up person behind a request context of their own (close it when done). */
+export interface ApiPerson {
+  account: Account;
+  request: APIRequestContext;
+}
+
+/** Signs a new person up through the server function, as a script (same-origin POST). */
+export async function apiPerson(playwright: PlaywrightWorkerArgs['playwright'], fullName = 'Helper Person'): Promise<ApiPerson> {
+  const baseURL = test.info().project.use.baseURL ?? 'http://127.0.0.1:3100';
+  const account = newAccount(fullName);
+  const request = await playwright.request.newContext({ baseURL, extraHTTPHeaders: { Origin: baseURL } });
+  const response = await request.post('/api/fn/sign_up', {
+    form: { username: account.username, full_name: account.fullName, email: account.email, password: account.password },
+  });
+  expect(response.status(), await response.text()).toBe(200);
+  return { account, request };
+}
+
+/** `person` follows `username`. */
+export async function apiFollow(person: ApiPerson, username: string): Promise<void> {
+  const response = await person.request.post('/api/fn/follow', { form: { username } });
+  expect(response.status(), await response.text()).toBe(200);
+}
+
+/** The nav's unread-notifications badge. */
+export function unreadBadge(page: Page): Locator {
+  return header(page).getByTestId('unread-count');
+}

@@ -3,6 +3,10 @@ import * as fs from 'fs';
 import * as path from 'path';
 import {
   apiCreatePost,
+  clickAndSettle,
+  expectLiked,
+  expectNotLiked,
+  isServerFn,
   feedCard,
   feedCards,
   followButton,
@@ -45,38 +49,6 @@ async function imagesLoaded(page: Page): Promise<void> {
     .poll(() => page.evaluate(() => Array.from(document.images).every((img) => img.complete && img.naturalWidth > 0)))
     .toBe(true);
   await page.evaluate(() => window.scrollTo(0, 0));
-}
-
-function isServerFn(response: Response, endpoint: string): boolean {
-  return response.request().method() === 'POST' && new URL(response.url()).pathname === `/api/fn/${endpoint}`;
-}
-
-/**
- * Clicks a button that posts to the server function `endpoint` and waits for its answer:
- * hydrated a fetch answered 200, without JavaScript a form post redirected back.
- */
-async function clickAndSettle(page: Page, button: Locator, endpoint: string, javaScriptEnabled: boolean): Promise<void> {
-  const [response] = await Promise.all([page.waitForResponse((r) => isServerFn(r, endpoint)), button.click()]);
-  if (javaScriptEnabled) {
-    expect(response.request().resourceType()).toBe('fetch');
-    expect(response.status()).toBe(200);
-  } else {
-    expect(response.request().resourceType()).toBe('document');
-    expect([302, 303]).toContain(response.status());
-    await page.waitForLoadState('load');
-  }
-}
-
-async function expectLiked(scope: Locator, count: string): Promise<void> {
-  await expect(likeCount(scope)).toHaveText(count);
-  await expect(likeButton(scope)).toHaveAttribute('aria-pressed', 'true');
-  await expect(likeButton(scope)).toHaveAttribute('aria-label', 'Unlike');
-}
-
-async function expectNotLiked(scope: Locator, count: string): Promise<void> {
-  await expect(likeCount(scope)).toHaveText(count);
-  await expect(likeButton(scope)).toHaveAttribute('aria-pressed', 'false');
-  await expect(likeButton(scope)).toHaveAttribute('aria-label', 'Like');
 }
 
 /** The post ids of the feed's cards, in order (from their time links). */

@@ -12,7 +12,7 @@ use leptos_router::{components::A, hooks::use_location};
 #[component]
 pub fn Nav() -> impl IntoView {
     let auth = use_auth();
-    // Made here, outside the Suspend below, so server rendering waits for it.
+    // Made here, outside the boundaries below, so the server makes it once and waits for it.
     let location = use_location();
     let clock = use_clock();
     let unread = Resource::new(move || (location.pathname.get(), clock.get()), |_| get_unread_count());
@@ -23,11 +23,19 @@ pub fn Nav() -> impl IntoView {
                     <span class="logo-mark" aria-hidden="true"></span>
                     "Shutter"
                 </A>
+                // Two sibling boundaries, none nested: the server and the browser then make
+                // them (and number their data) in the same order, which hydration needs.
                 <Transition fallback=|| ()>
                     {move || Suspend::new(async move {
-                        match auth.user.await {
+                        matches!(auth.user.await, Ok(Some(_))).then(|| view! { <SearchBox /> })
+                    })}
+                </Transition>
+                <Transition fallback=|| ()>
+                    {move || Suspend::new(async move {
+                        let user = auth.user.await;
+                        let unread = unread.await.unwrap_or(0);
+                        match user {
                             Ok(Some(user)) => Either::Left(view! {
-                                <SearchBox />
                                 <div class="nav-links">
                                     <A href="/search/" attr:class="button-link search-link">"Search"</A>
                                     <A href="/explore/" attr:class="button-link">"Explore"</A>
@@ -56,13 +64,12 @@ pub fn Nav() -> impl IntoView {
     }
 }
 
-/// The link to `/notifications/` with the unread count, asked again on every page change
-/// and every clock tick (30 s); on the notifications page itself there is nothing unread.
+/// The link to `/notifications/` with the unread count (asked again on every page change
+/// and every clock tick, 30 s); on the notifications page itself there is nothing unread.
 #[component]
-fn NotificationsLink(unread: Resource<Result<i64, crate::error::AppError>>) -> impl IntoView {
+fn NotificationsLink(unread: i64) -> impl IntoView {
     let location = use_location();
-    let on_page = move || location.pathname.get().starts_with("/notifications");
-    let count = move || if on_page() { 0 } else { unread.get().and_then(Result::ok).unwrap_or(0) };
+    let count = move || if location.pathname.get().starts_with("/notifications") { 0 } else { unread };
     let label = move || match count() {
         0 => "Notifications".to_owned(),
         1 => "Notifications (1 unread)".to_owned(),
@@ -73,16 +80,14 @@ fn NotificationsLink(unread: Resource<Result<i64, crate::error::AppError>>) -> i
             <svg viewBox="0 0 24 24" width="24" height="24" aria-hidden="true">
                 <path d="M12 21s-7.5-4.6-9.6-9.2C.9 8.4 3 4.5 6.7 4.5c2.2 0 3.7 1.2 5.3 3.1 1.6-1.9 3.1-3.1 5.3-3.1 3.7 0 5.8 3.9 4.3 7.3C19.5 16.4 12 21 12 21z" />
             </svg>
-            <Transition fallback=|| ()>
-                {move || {
-                    let n = count();
-                    (n > 0).then(|| view! {
-                        <span class="badge" data-testid="unread-count">
-                            {if n >= crate::dto::UNREAD_CAP { "99+".to_owned() } else { n.to_string() }}
-                        </span>
-                    })
-                }}
-            </Transition>
+            {move || {
+                let n = count();
+                (n > 0).then(|| view! {
+                    <span class="badge" data-testid="unread-count">
+                        {if n >= crate::dto::UNREAD_CAP { "99+".to_owned() } else { n.to_string() }}
+                    </span>
+                })
+            }}
         </A>
     }
 }

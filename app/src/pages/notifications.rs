@@ -110,7 +110,7 @@ fn NotificationItem(item: Notification) -> impl IntoView {
                 <Avatar url=item.actor.avatar_url.clone() name=item.actor.full_name.clone() size=32 />
             </a>
             <p class="notification-text">
-                {item.unread.then(|| view! { <span class="sr-only">"New: "</span> })}
+                {item.unread.then(|| view! { <span class="visually-hidden">"New: "</span> })}
                 <a href=profile class="username">{item.actor.username.clone()}</a>
                 " "
                 {text}
