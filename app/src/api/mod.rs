@@ -4,3 +4,4 @@
 pub mod accounts;
 pub mod posts;
 pub mod social;
+pub mod tokens;

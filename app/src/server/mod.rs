@@ -2,6 +2,7 @@
 //! services that hold the rules, and the only place SQL lives (`db`).
 
 pub mod accounts;
+pub mod api_auth;
 pub mod auth;
 pub mod db;
 pub mod demo;
@@ -12,3 +13,4 @@ pub mod session;
 pub mod social;
 pub mod state;
 pub mod throttle;
+pub mod tokens;

@@ -6,4 +6,5 @@ pub mod feed;
 pub mod follows;
 pub mod likes;
 pub mod posts;
+pub mod tokens;
 pub mod users;
