@@ -59,7 +59,9 @@ impl Default for ApiAuth {
         Self {
             key,
             verified: Mutex::new(HashMap::new()),
-            argon2_permits: Semaphore::new(std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2)),
+            argon2_permits: Semaphore::new(
+                std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2),
+            ),
             reveals: tokens::Reveals::default(),
         }
     }
@@ -98,9 +100,9 @@ impl ApiAuth {
 
 /// The user behind a Bearer token; 403 for an unknown or revoked one.
 pub async fn bearer(state: &AppState, token: &str) -> Result<CurrentUser, AppError> {
-    tokens::authenticate(state, token)
-        .await?
-        .ok_or_else(|| AppError::Forbidden("This access token is not valid (revoked, or never issued).".into()))
+    tokens::authenticate(state, token).await?.ok_or_else(|| {
+        AppError::Forbidden("This access token is not valid (revoked, or never issued).".into())
+    })
 }
 
 /// The user behind Basic credentials; 403 if they are wrong, 429 when throttled.

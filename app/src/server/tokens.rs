@@ -99,7 +99,12 @@ pub async fn list(state: &AppState, me: &CurrentUser, reveal: Option<&str>) -> R
     let tokens = db::tokens::of_user(&state.pool, me.id)
         .await?
         .into_iter()
-        .map(|t| AccessToken { id: t.id, name: t.name, created_at: t.created_at, last_used_at: t.last_used_at })
+        .map(|t| AccessToken {
+            id: t.id,
+            name: t.name,
+            created_at: t.created_at,
+            last_used_at: t.last_used_at,
+        })
         .collect();
     let new_token = reveal.and_then(|key| state.api_auth.reveals.take(me.id, key));
     Ok(TokensPage { tokens, new_token })

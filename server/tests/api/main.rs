@@ -8,6 +8,7 @@ mod accounts;
 mod helpers;
 mod pages;
 mod posts;
+mod rest;
 mod security;
 mod sessions;
 mod social;

@@ -238,7 +238,8 @@ pub async fn popular(pool: &SqlitePool, days: i64, limit: i64) -> Result<Vec<Thu
 
 /// Whose posts are in `reader`'s feed: their own and those of the people they follow
 /// (the same rule as `db::feed::page`).
-const IN_FEED: &str = "(p.owner_id = ?1 OR p.owner_id IN (SELECT followee_id FROM follows WHERE follower_id = ?1))";
+const IN_FEED: &str =
+    "(p.owner_id = ?1 OR p.owner_id IN (SELECT followee_id FROM follows WHERE follower_id = ?1))";
 
 /// Ids of `reader`'s feed posts with id ≤ `lte`, newest first, skipping `offset`, at most
 /// `limit` (the REST API's page × size pages).

@@ -32,7 +32,10 @@ pub async fn insert(pool: &SqlitePool, user_id: i64, name: &str, hash: &[u8]) ->
 }
 
 pub async fn count_of_user(pool: &SqlitePool, user_id: i64) -> Result<i64, sqlx::Error> {
-    sqlx::query_scalar("SELECT count(*) FROM access_tokens WHERE user_id = ?").bind(user_id).fetch_one(pool).await
+    sqlx::query_scalar("SELECT count(*) FROM access_tokens WHERE user_id = ?")
+        .bind(user_id)
+        .fetch_one(pool)
+        .await
 }
 
 /// A user's tokens, newest first.
