@@ -23,7 +23,8 @@ use leptos_router::{
 };
 use pages::{
     accounts::{
-        ChangePasswordPage, CreateAccountPage, DeleteAccountPage, EditProfilePage, LoginPage, TokensPage,
+        AccessTokensPage, ChangePasswordPage, CreateAccountPage, DeleteAccountPage, EditProfilePage,
+        LoginPage,
     },
     explore::ExplorePage,
     home::HomePage,
@@ -107,7 +108,7 @@ fn Layout() -> impl IntoView {
                 <Route path=path!("/accounts/edit") view=EditProfilePage />
                 <Route path=path!("/accounts/password") view=ChangePasswordPage />
                 <Route path=path!("/accounts/delete") view=DeleteAccountPage />
-                <Route path=path!("/accounts/tokens") view=TokensPage />
+                <Route path=path!("/accounts/tokens") view=AccessTokensPage />
                 <Route path=path!("/posts/new") view=NewPostPage />
                 <Route path=path!("/posts/:id") view=PostPage />
                 <Route path=path!("/users/:username") view=ProfilePage />

@@ -12,7 +12,7 @@ pub use delete::DeleteAccountPage;
 pub use edit::EditProfilePage;
 pub use login::LoginPage;
 pub use password::ChangePasswordPage;
-pub use tokens::TokensPage;
+pub use tokens::AccessTokensPage;
 
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;

@@ -16,13 +16,16 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 #[component]
-pub fn TokensPage() -> impl IntoView {
+pub fn AccessTokensPage() -> impl IntoView {
     let create = ServerAction::<CreateToken>::new();
     let revoke = ServerAction::<RevokeToken>::new();
     let query = use_query_map();
+    // A creation redirects here with a new one-time `created` key, which refetches the
+    // list (and takes the new token, once); keying on `create.version()` as well would
+    // fetch a second time and find the token already taken.
     let tokens = Resource::new(
-        move || (query.read().get("created"), create.version().get(), revoke.version().get()),
-        |(created, _, _)| get_tokens(created),
+        move || (query.read().get("created"), revoke.version().get()),
+        |(created, _)| get_tokens(created),
     );
     view! {
         <Title text="Access tokens" />

@@ -41,7 +41,7 @@ pub async fn state(pool: &SqlitePool, user_id: i64, post_id: i64) -> Result<(i64
 }
 
 /// Likes `post_id` and answers the new like's id; `None` if the user already liked it or
-/// there is no such post (`id_of` and `post_exists` tell which).
+/// there is no such post (`id_of` tells which).
 pub async fn insert(pool: &SqlitePool, user_id: i64, post_id: i64) -> Result<Option<i64>, sqlx::Error> {
     sqlx::query_scalar(
         "INSERT INTO likes (user_id, post_id) SELECT ?, id FROM posts WHERE id = ? \
@@ -60,10 +60,6 @@ pub async fn id_of(pool: &SqlitePool, user_id: i64, post_id: i64) -> Result<Opti
         .bind(post_id)
         .fetch_optional(pool)
         .await
-}
-
-pub async fn exists(pool: &SqlitePool, post_id: i64) -> Result<bool, sqlx::Error> {
-    post_exists(pool, post_id).await
 }
 
 /// Deletes the like `id` if it is `user_id`'s; false otherwise.
