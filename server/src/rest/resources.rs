@@ -94,6 +94,7 @@ pub struct PostList {
         (status = 200, description = "A page of the feed", body = PostList),
         (status = 400, description = "A negative or non-numeric size, page or postid_lte", body = ApiError),
         (status = 403, description = "No valid credentials", body = ApiError),
+        (status = 429, description = "Too many failed sign-ins (Basic credentials); see Retry-After", body = ApiError),
     )
 )]
 pub async fn list_posts(
@@ -205,6 +206,7 @@ pub struct PostDetail {
         (status = 200, description = "The post", body = PostDetail),
         (status = 400, description = "postid is not a positive number", body = ApiError),
         (status = 403, description = "No valid credentials", body = ApiError),
+        (status = 429, description = "Too many failed sign-ins (Basic credentials); see Retry-After", body = ApiError),
         (status = 404, description = "No such post", body = ApiError),
     )
 )]
@@ -283,6 +285,7 @@ pub struct Like {
         (status = 200, description = "Already liked: the existing like", body = Like),
         (status = 400, description = "postid missing or not a positive number", body = ApiError),
         (status = 403, description = "No valid credentials", body = ApiError),
+        (status = 429, description = "Too many failed sign-ins (Basic credentials); see Retry-After", body = ApiError),
         (status = 404, description = "No such post", body = ApiError),
     )
 )]
@@ -306,6 +309,7 @@ pub async fn create_like(
         (status = 204, description = "Removed"),
         (status = 400, description = "likeid is not a positive number", body = ApiError),
         (status = 403, description = "No valid credentials, or someone else's like", body = ApiError),
+        (status = 429, description = "Too many failed sign-ins (Basic credentials); see Retry-After", body = ApiError),
         (status = 404, description = "No such like", body = ApiError),
     )
 )]
@@ -335,6 +339,7 @@ pub struct NewComment {
         (status = 201, description = "The new comment", body = CommentObject),
         (status = 400, description = "Empty or over-long text, a malformed body, or a bad postid", body = ApiError),
         (status = 403, description = "No valid credentials", body = ApiError),
+        (status = 429, description = "Too many failed sign-ins (Basic credentials); see Retry-After", body = ApiError),
         (status = 404, description = "No such post", body = ApiError),
         (status = 413, description = "Body too large", body = ApiError),
     )
@@ -364,6 +369,7 @@ pub async fn create_comment(
         (status = 204, description = "Deleted"),
         (status = 400, description = "commentid is not a positive number", body = ApiError),
         (status = 403, description = "No valid credentials, or neither the caller's comment nor on the caller's post", body = ApiError),
+        (status = 429, description = "Too many failed sign-ins (Basic credentials); see Retry-After", body = ApiError),
         (status = 404, description = "No such comment", body = ApiError),
     )
 )]

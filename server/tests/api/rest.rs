@@ -636,3 +636,37 @@ async fn the_tokens_page_is_a_settings_page() {
     let edit = ada.get(api.app.url("/accounts/edit/")).send().await.unwrap().text().await.unwrap();
     assert!(edit.contains("href=\"/accounts/tokens/\""), "linked from the settings pages");
 }
+
+#[tokio::test]
+async fn wrong_basic_passwords_are_throttled_like_sign_ins() {
+    let api = Api::new().await;
+    api.app.signed_up("ada").await;
+    let wrong = Auth::Basic("ada".into(), "not the password".into());
+    for _ in 0..5 {
+        assert_eq!(api.get("/api/v1/posts/", &wrong).await.status, StatusCode::FORBIDDEN);
+    }
+    let res = api
+        .app
+        .client()
+        .get(api.app.url("/api/v1/posts/"))
+        .basic_auth("ada", Some("again wrong"))
+        .send()
+        .await
+        .unwrap();
+    assert!(res.headers().contains_key(header::RETRY_AFTER));
+    let res = api.check(&Method::GET, "/api/v1/posts/", res).await;
+    assert_eq!(res.status, StatusCode::TOO_MANY_REQUESTS);
+}
+
+#[tokio::test]
+async fn concurrent_likes_make_one_like() {
+    let api = Api::new().await;
+    let (ada, auth) = api.user("ada").await;
+    let id = api.post_photo(&ada, "p").await;
+    let path = format!("/api/v1/likes/?postid={id}");
+    let answers = futures::future::join_all((0..8).map(|_| api.post(&path, &auth, None))).await;
+    let created = answers.iter().filter(|a| a.status == StatusCode::CREATED).count();
+    assert_eq!(created, 1, "one 201, the others 200");
+    assert!(answers.iter().all(|a| a.body["likeid"] == answers[0].body["likeid"]), "one like id");
+    assert_eq!(api.get(&format!("/api/v1/posts/{id}/"), &auth).await.body["likes"]["numLikes"], 1);
+}
