@@ -22,7 +22,10 @@ use leptos_router::{
     path,
 };
 use pages::{
-    accounts::{ChangePasswordPage, CreateAccountPage, DeleteAccountPage, EditProfilePage, LoginPage},
+    accounts::{
+        AccessTokensPage, ChangePasswordPage, CreateAccountPage, DeleteAccountPage, EditProfilePage,
+        LoginPage,
+    },
     explore::ExplorePage,
     home::HomePage,
     new_post::NewPostPage,
@@ -107,6 +110,7 @@ fn Layout() -> impl IntoView {
                 <Route path=path!("/accounts/edit") view=EditProfilePage />
                 <Route path=path!("/accounts/password") view=ChangePasswordPage />
                 <Route path=path!("/accounts/delete") view=DeleteAccountPage />
+                <Route path=path!("/accounts/tokens") view=AccessTokensPage />
                 <Route path=path!("/posts/new") view=NewPostPage />
                 <Route path=path!("/posts/:id") view=PostPage />
                 <Route path=path!("/users/:username") view=ProfilePage />

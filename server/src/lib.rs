@@ -5,5 +5,6 @@ pub mod config;
 pub mod database;
 pub mod media;
 pub mod middleware;
+pub mod rest;
 pub mod startup;
 pub mod telemetry;

@@ -118,6 +118,7 @@ pub async fn app_state(config: &Config, pool: sqlx::SqlitePool) -> anyhow::Resul
         media_permits: Arc::new(tokio::sync::Semaphore::new(
             std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2),
         )),
+        api_auth: Default::default(),
     };
 
     Ok(state)
@@ -178,6 +179,7 @@ fn router(
         )
         .route("/accounts/avatar/", post(media::upload_avatar).layer(upload(media::AVATAR_BODY_LIMIT)))
         .route("/uploads/{name}", get(media::serve).layer(quick()))
+        .merge(crate::rest::router(BODY_LIMIT, REQUEST_TIMEOUT))
         .fallback(pages.layer(quick()))
         .method_not_allowed_fallback(middleware::method_not_allowed)
         // Listed innermost first: each `.layer` wraps everything above it.

@@ -6,3 +6,4 @@ pub mod notifications;
 pub mod posts;
 pub mod search;
 pub mod social;
+pub mod tokens;

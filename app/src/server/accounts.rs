@@ -41,6 +41,20 @@ pub async fn sign_in(
     username: &str,
     password: &str,
 ) -> Result<i64, AppError> {
+    let user = check_credentials(state, client_ip, username, password).await?;
+    session::start(session, user.id, user.session_epoch).await?;
+    Ok(user.id)
+}
+
+/// The sign-in rules without the session: throttled per account and IP, one answer and
+/// one argon2 cost whether or not the user exists. Shared by the sign-in form and HTTP
+/// Basic authentication of the REST API.
+pub async fn check_credentials(
+    state: &AppState,
+    client_ip: Option<IpAddr>,
+    username: &str,
+    password: &str,
+) -> Result<db::users::Credentials, AppError> {
     if username.trim().is_empty() || password.is_empty() {
         return Err(AppError::BadRequest("Enter your username and password.".into()));
     }
@@ -70,8 +84,7 @@ pub async fn sign_in(
         return Err(AppError::InvalidCredentials);
     };
     state.sign_in_throttle.record_success(&account);
-    session::start(session, user.id, user.session_epoch).await?;
-    Ok(user.id)
+    Ok(user)
 }
 
 pub async fn profile_settings(state: &AppState, me: &CurrentUser) -> Result<ProfileSettings, AppError> {

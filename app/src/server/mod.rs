@@ -2,6 +2,7 @@
 //! services that hold the rules, and the only place SQL lives (`db`).
 
 pub mod accounts;
+pub mod api_auth;
 pub mod auth;
 pub mod db;
 pub mod demo;
@@ -14,3 +15,4 @@ pub mod session;
 pub mod social;
 pub mod state;
 pub mod throttle;
+pub mod tokens;

@@ -91,6 +91,61 @@ pub async fn set_like(state: &AppState, me: i64, post_id: i64, liked: bool) -> R
     Ok(LikeState { count, liked })
 }
 
+/// A like as the REST API sees it: its id, and whether this call created it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Like {
+    pub id: i64,
+    pub created: bool,
+}
+
+/// Likes a post once (a second like answers the first); 404 if there is no such post.
+pub async fn like_post(state: &AppState, me: i64, post_id: i64) -> Result<Like, AppError> {
+    if let Some(id) = db::likes::insert(&state.pool, me, post_id).await? {
+        return Ok(Like { id, created: true });
+    }
+    match db::likes::id_of(&state.pool, me, post_id).await? {
+        Some(id) => Ok(Like { id, created: false }),
+        None => Err(AppError::NotFound("This post does not exist, or was deleted.".into())),
+    }
+}
+
+/// The id of the reader's like of a post, if they like it.
+pub async fn like_id(state: &AppState, me: i64, post_id: i64) -> Result<Option<i64>, AppError> {
+    Ok(db::likes::id_of(&state.pool, me, post_id).await?)
+}
+
+/// Deletes a like by its id: only its author may; anyone else gets 403.
+pub async fn delete_like(state: &AppState, me: i64, like_id: i64) -> Result<(), AppError> {
+    if db::likes::delete_own(&state.pool, like_id, me).await? {
+        return Ok(());
+    }
+    if db::likes::like_exists(&state.pool, like_id).await? {
+        Err(AppError::Forbidden("Only its author can remove this like.".into()))
+    } else {
+        Err(AppError::NotFound("This like does not exist, or was removed.".into()))
+    }
+}
+
+/// One page of the REST API's feed listing: post ids ≤ `lte` (default: the newest in the
+/// feed, so a listing's pages stay put while new posts arrive), newest first, skipping
+/// `page × size`. Answers the ids and the effective `lte`.
+pub async fn feed_page_ids(
+    state: &AppState,
+    me: i64,
+    size: i64,
+    page: i64,
+    lte: Option<i64>,
+) -> Result<(Vec<i64>, i64), AppError> {
+    let offset =
+        size.checked_mul(page).ok_or_else(|| AppError::BadRequest("page × size is too large.".into()))?;
+    let lte = match lte {
+        Some(lte) => lte,
+        None => db::posts::newest_feed_id(&state.pool, me).await?.unwrap_or(0),
+    };
+    let ids = db::posts::feed_ids(&state.pool, me, lte, size, offset).await?;
+    Ok((ids, lte))
+}
+
 pub async fn add_comment(
     state: &AppState,
     me: &crate::dto::CurrentUser,

@@ -1,6 +1,6 @@
 //! `AppState`: what every request handler, server function and render can reach.
 
-use super::{media::MediaStore, password::PasswordHasher, throttle::SignInThrottle};
+use super::{api_auth::ApiAuth, media::MediaStore, password::PasswordHasher, throttle::SignInThrottle};
 use axum::extract::FromRef;
 use leptos::config::LeptosOptions;
 use sqlx::SqlitePool;
@@ -17,4 +17,6 @@ pub struct AppState {
     pub public_origin: Option<String>,
     /// One media-processing job per core at a time.
     pub media_permits: Arc<tokio::sync::Semaphore>,
+    /// REST API authentication: remembered Basic checks, new tokens to show once.
+    pub api_auth: Arc<ApiAuth>,
 }

@@ -9,6 +9,7 @@ mod helpers;
 mod notifications;
 mod pages;
 mod posts;
+mod rest;
 mod search;
 mod security;
 mod sessions;

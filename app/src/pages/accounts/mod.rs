@@ -5,12 +5,14 @@ mod delete;
 mod edit;
 mod login;
 mod password;
+mod tokens;
 
 pub use create::CreateAccountPage;
 pub use delete::DeleteAccountPage;
 pub use edit::EditProfilePage;
 pub use login::LoginPage;
 pub use password::ChangePasswordPage;
+pub use tokens::AccessTokensPage;
 
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
@@ -31,6 +33,7 @@ fn SettingsTabs(current: &'static str) -> impl IntoView {
         <nav class="tabs" aria-label="Account settings">
             {tab("/accounts/edit/", "Profile")}
             {tab("/accounts/password/", "Password")}
+            {tab("/accounts/tokens/", "Access tokens")}
             {tab("/accounts/delete/", "Delete account")}
         </nav>
     }

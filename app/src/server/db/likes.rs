@@ -39,3 +39,39 @@ pub async fn state(pool: &SqlitePool, user_id: i64, post_id: i64) -> Result<(i64
     .fetch_one(pool)
     .await
 }
+
+/// Likes `post_id` and answers the new like's id; `None` if the user already liked it or
+/// there is no such post (`id_of` tells which).
+pub async fn insert(pool: &SqlitePool, user_id: i64, post_id: i64) -> Result<Option<i64>, sqlx::Error> {
+    sqlx::query_scalar(
+        "INSERT INTO likes (user_id, post_id) SELECT ?, id FROM posts WHERE id = ? \
+         ON CONFLICT DO NOTHING RETURNING id",
+    )
+    .bind(user_id)
+    .bind(post_id)
+    .fetch_optional(pool)
+    .await
+}
+
+/// The id of `user_id`'s like of `post_id`, if they like it.
+pub async fn id_of(pool: &SqlitePool, user_id: i64, post_id: i64) -> Result<Option<i64>, sqlx::Error> {
+    sqlx::query_scalar("SELECT id FROM likes WHERE user_id = ? AND post_id = ?")
+        .bind(user_id)
+        .bind(post_id)
+        .fetch_optional(pool)
+        .await
+}
+
+/// Deletes the like `id` if it is `user_id`'s; false otherwise.
+pub async fn delete_own(pool: &SqlitePool, id: i64, user_id: i64) -> Result<bool, sqlx::Error> {
+    sqlx::query("DELETE FROM likes WHERE id = ? AND user_id = ?")
+        .bind(id)
+        .bind(user_id)
+        .execute(pool)
+        .await
+        .map(|r| r.rows_affected() == 1)
+}
+
+pub async fn like_exists(pool: &SqlitePool, id: i64) -> Result<bool, sqlx::Error> {
+    sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM likes WHERE id = ?)").bind(id).fetch_one(pool).await
+}

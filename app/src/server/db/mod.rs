@@ -8,4 +8,5 @@ pub mod likes;
 pub mod notifications;
 pub mod posts;
 pub mod search;
+pub mod tokens;
 pub mod users;

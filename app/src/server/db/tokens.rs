@@ -1,0 +1,85 @@
+//! The `access_tokens` table: personal access tokens, stored as SHA-256 hashes.
+
+use sqlx::{FromRow, SqlitePool};
+
+#[derive(Debug, FromRow)]
+pub struct TokenRow {
+    pub id: i64,
+    pub name: String,
+    pub created_at: String,
+    pub last_used_at: Option<String>,
+}
+
+/// The owner of a token, as authentication needs them.
+#[derive(Debug, FromRow)]
+pub struct TokenOwner {
+    pub token_id: i64,
+    pub user_id: i64,
+    pub username: String,
+    pub full_name: String,
+    pub avatar: Option<String>,
+    /// `last_used_at` is unset or more than a minute old: time to refresh it.
+    pub stale: bool,
+}
+
+pub async fn insert(pool: &SqlitePool, user_id: i64, name: &str, hash: &[u8]) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar("INSERT INTO access_tokens (user_id, name, token_hash) VALUES (?, ?, ?) RETURNING id")
+        .bind(user_id)
+        .bind(name)
+        .bind(hash)
+        .fetch_one(pool)
+        .await
+}
+
+pub async fn count_of_user(pool: &SqlitePool, user_id: i64) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar("SELECT count(*) FROM access_tokens WHERE user_id = ?")
+        .bind(user_id)
+        .fetch_one(pool)
+        .await
+}
+
+/// A user's tokens, newest first.
+pub async fn of_user(pool: &SqlitePool, user_id: i64) -> Result<Vec<TokenRow>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT id, name, created_at, last_used_at FROM access_tokens WHERE user_id = ? ORDER BY id DESC",
+    )
+    .bind(user_id)
+    .fetch_all(pool)
+    .await
+}
+
+/// Deletes a token of `user_id`'s; false if they have no such token.
+pub async fn delete(pool: &SqlitePool, id: i64, user_id: i64) -> Result<bool, sqlx::Error> {
+    sqlx::query("DELETE FROM access_tokens WHERE id = ? AND user_id = ?")
+        .bind(id)
+        .bind(user_id)
+        .execute(pool)
+        .await
+        .map(|r| r.rows_affected() == 1)
+}
+
+/// The user a token hash belongs to (a deleted user's tokens are gone with them).
+pub async fn owner_of(pool: &SqlitePool, hash: &[u8]) -> Result<Option<TokenOwner>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT t.id AS token_id, u.id AS user_id, u.username, u.full_name, u.avatar, \
+           (t.last_used_at IS NULL \
+            OR t.last_used_at < strftime('%Y-%m-%d %H:%M:%S', 'now', '-60 seconds')) AS stale \
+         FROM access_tokens t JOIN users u ON u.id = t.user_id WHERE t.token_hash = ?",
+    )
+    .bind(hash)
+    .fetch_optional(pool)
+    .await
+}
+
+/// Records a use of the token, unless one was recorded within the last minute.
+pub async fn touch(pool: &SqlitePool, id: i64) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "UPDATE access_tokens SET last_used_at = strftime('%Y-%m-%d %H:%M:%S', 'now') WHERE id = ? \
+         AND (last_used_at IS NULL \
+              OR last_used_at < strftime('%Y-%m-%d %H:%M:%S', 'now', '-60 seconds'))",
+    )
+    .bind(id)
+    .execute(pool)
+    .await
+    .map(drop)
+}
