@@ -136,13 +136,15 @@ pub async fn feed_page_ids(
     page: i64,
     lte: Option<i64>,
 ) -> Result<(Vec<i64>, i64), AppError> {
-    let offset =
-        size.checked_mul(page).ok_or_else(|| AppError::BadRequest("page × size is too large.".into()))?;
+    let offset = size
+        .checked_mul(page)
+        .filter(|offset| offset.checked_add(size).is_some())
+        .ok_or_else(|| AppError::BadRequest("page × size is too large.".into()))?;
     let lte = match lte {
         Some(lte) => lte,
-        None => db::posts::newest_feed_id(&state.pool, me).await?.unwrap_or(0),
+        None => db::feed::newest_id(&state.pool, me).await?.unwrap_or(0),
     };
-    let ids = db::posts::feed_ids(&state.pool, me, lte, size, offset).await?;
+    let ids = db::feed::ids(&state.pool, me, lte, size, offset).await?;
     Ok((ids, lte))
 }
 

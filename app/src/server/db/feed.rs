@@ -44,6 +44,14 @@ pub struct CommentJson {
 /// How many comments a card shows before "View all".
 pub const FIRST_COMMENTS: i64 = 2;
 
+/// Whose posts are in the feed of reader `?1`: their own and those of the people they
+/// follow. The one statement of that rule, for the pages and the REST API's listing.
+macro_rules! authors {
+    () => {
+        "authors(id) AS (SELECT ?1 UNION SELECT followee_id FROM follows WHERE follower_id = ?1)"
+    };
+}
+
 /// The page query. Bound: ?1 reader, ?2 before (exclusive), ?3 limit, ?4 `FIRST_COMMENTS`.
 ///
 /// Its cost does not grow with the posts table: for each author (the reader and everyone
@@ -55,10 +63,10 @@ pub const FIRST_COMMENTS: i64 = 2;
 /// as the outer loop whatever the planner's statistics say. (Walking all posts by id and
 /// keeping the followed authors' instead costs as many rows as lie between the page's
 /// posts: the whole table for a reader whose authors posted little.)
-pub const PAGE_SQL: &str = "\
-WITH authors(id) AS ( \
-    SELECT ?1 UNION SELECT followee_id FROM follows WHERE follower_id = ?1), \
-  page(id) AS ( \
+pub const PAGE_SQL: &str = concat!(
+    "WITH ",
+    authors!(),
+    ", page(id) AS ( \
     SELECT c.id FROM authors a CROSS JOIN posts c \
     WHERE c.owner_id = a.id AND c.id < ?2 \
       AND c.id >= coalesce((SELECT x.id FROM posts x WHERE x.owner_id = a.id AND x.id < ?2 \
@@ -75,7 +83,8 @@ SELECT p.id, p.owner_id, p.caption, p.created_at, u.username, u.full_name, u.ava
      FROM (SELECT id, owner_id, text FROM comments WHERE post_id = p.id ORDER BY id LIMIT ?4) c \
      JOIN users cu ON cu.id = c.owner_id) AS first_comments \
 FROM page CROSS JOIN posts p ON p.id = page.id JOIN users u ON u.id = p.owner_id \
-ORDER BY p.id DESC";
+ORDER BY p.id DESC"
+);
 
 /// Posts of `reader` and of the people they follow with id < `before`, newest first.
 pub async fn page(
@@ -85,4 +94,44 @@ pub async fn page(
     limit: i64,
 ) -> Result<Vec<CardRow>, sqlx::Error> {
     sqlx::query_as(PAGE_SQL).bind(reader).bind(before).bind(limit).bind(FIRST_COMMENTS).fetch_all(pool).await
+}
+
+/// Ids of `reader`'s feed posts with id ≤ `lte`, newest first, skipping `offset`, at most
+/// `limit` (the REST API's page × size pages). As in `PAGE_SQL`, each author contributes
+/// through `posts_by_owner` only their newest `offset + limit` ids, so the cost grows with
+/// the depth of the page, never with the posts table.
+pub async fn ids(
+    pool: &SqlitePool,
+    reader: i64,
+    lte: i64,
+    limit: i64,
+    offset: i64,
+) -> Result<Vec<i64>, sqlx::Error> {
+    sqlx::query_scalar(concat!(
+        "WITH ",
+        authors!(),
+        " SELECT c.id FROM authors a CROSS JOIN posts c \
+          WHERE c.owner_id = a.id AND c.id <= ?2 \
+            AND c.id >= coalesce((SELECT x.id FROM posts x WHERE x.owner_id = a.id AND x.id <= ?2 \
+                                  ORDER BY x.id DESC LIMIT 1 OFFSET ?3 + ?4 - 1), 0) \
+          ORDER BY c.id DESC LIMIT ?3 OFFSET ?4"
+    ))
+    .bind(reader)
+    .bind(lte)
+    .bind(limit)
+    .bind(offset)
+    .fetch_all(pool)
+    .await
+}
+
+/// The newest post id in `reader`'s feed, if the feed has any (one index step per author).
+pub async fn newest_id(pool: &SqlitePool, reader: i64) -> Result<Option<i64>, sqlx::Error> {
+    sqlx::query_scalar(concat!(
+        "WITH ",
+        authors!(),
+        " SELECT max((SELECT max(p.id) FROM posts p WHERE p.owner_id = a.id)) FROM authors a"
+    ))
+    .bind(reader)
+    .fetch_one(pool)
+    .await
 }

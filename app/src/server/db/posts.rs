@@ -235,36 +235,3 @@ pub async fn popular(pool: &SqlitePool, days: i64, limit: i64) -> Result<Vec<Thu
     .fetch_all(pool)
     .await
 }
-
-/// Whose posts are in `reader`'s feed: their own and those of the people they follow
-/// (the same rule as `db::feed::page`).
-const IN_FEED: &str =
-    "(p.owner_id = ?1 OR p.owner_id IN (SELECT followee_id FROM follows WHERE follower_id = ?1))";
-
-/// Ids of `reader`'s feed posts with id ≤ `lte`, newest first, skipping `offset`, at most
-/// `limit` (the REST API's page × size pages).
-pub async fn feed_ids(
-    pool: &SqlitePool,
-    reader: i64,
-    lte: i64,
-    limit: i64,
-    offset: i64,
-) -> Result<Vec<i64>, sqlx::Error> {
-    sqlx::query_scalar(&format!(
-        "SELECT p.id FROM posts p WHERE p.id <= ?2 AND {IN_FEED} ORDER BY p.id DESC LIMIT ?3 OFFSET ?4"
-    ))
-    .bind(reader)
-    .bind(lte)
-    .bind(limit)
-    .bind(offset)
-    .fetch_all(pool)
-    .await
-}
-
-/// The newest post id in `reader`'s feed, if the feed has any.
-pub async fn newest_feed_id(pool: &SqlitePool, reader: i64) -> Result<Option<i64>, sqlx::Error> {
-    sqlx::query_scalar(&format!("SELECT max(p.id) FROM posts p WHERE {IN_FEED}"))
-        .bind(reader)
-        .fetch_one(pool)
-        .await
-}
