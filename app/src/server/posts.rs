@@ -317,20 +317,46 @@ pub async fn sweep_orphan_files(
     pool: &sqlx::SqlitePool,
     store: Arc<dyn MediaStore>,
 ) -> Result<usize, AppError> {
-    let live: std::collections::HashSet<String> = db::posts::all_stems(pool).await?.into_iter().collect();
-    tokio::task::spawn_blocking(move || {
-        let mut removed = 0;
-        for name in store.names().map_err(io_error)? {
-            let stem = name.trim_end_matches(".jpg").trim_end_matches("_t");
-            if !live.contains(stem) {
-                store.delete(&name).map_err(io_error)?;
-                removed += 1;
+    // The store is listed on a blocking thread in batches, each checked against the
+    // database, so memory stays one batch whatever the number of files or rows.
+    const BATCH: usize = 500;
+    let (batches, mut incoming) = tokio::sync::mpsc::channel::<Vec<String>>(2);
+    let lister = {
+        let store = store.clone();
+        tokio::task::spawn_blocking(move || -> std::io::Result<()> {
+            let mut batch = Vec::with_capacity(BATCH);
+            for name in store.names()? {
+                batch.push(name?);
+                if batch.len() == BATCH && batches.blocking_send(std::mem::take(&mut batch)).is_err() {
+                    return Ok(());
+                }
             }
-        }
-        Ok(removed)
-    })
-    .await
-    .map_err(|_| AppError::Internal)?
+            if !batch.is_empty() {
+                let _ = batches.blocking_send(batch);
+            }
+            Ok(())
+        })
+    };
+    let mut removed = 0;
+    while let Some(names) = incoming.recv().await {
+        let stems: Vec<String> = names.iter().map(|n| stem_of(n).to_owned()).collect();
+        let orphans = db::posts::unknown_stems(pool, &stems).await?;
+        let doomed: Vec<String> =
+            names.into_iter().filter(|n| orphans.iter().any(|o| o == stem_of(n))).collect();
+        removed += doomed.len();
+        let store = store.clone();
+        tokio::task::spawn_blocking(move || doomed.iter().try_for_each(|name| store.delete(name)))
+            .await
+            .map_err(|_| AppError::Internal)?
+            .map_err(io_error)?;
+    }
+    lister.await.map_err(|_| AppError::Internal)?.map_err(io_error)?;
+    Ok(removed)
+}
+
+/// `<stem>.jpg` and `<stem>_t.jpg` → `<stem>`.
+fn stem_of(name: &str) -> &str {
+    name.trim_end_matches(".jpg").trim_end_matches("_t")
 }
 
 /// Replaces the user's avatar with a square crop of `bytes`; the old files go.

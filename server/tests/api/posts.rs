@@ -383,3 +383,35 @@ async fn files_no_row_points_to_are_swept_at_start_up() {
     assert_eq!(files.len(), 2, "only the live post's files remain: {files:?}");
     assert!(!files.contains(&orphan));
 }
+
+/// The sweep reads the store in batches (500 names each): files of photos and avatars
+/// stay, across batch boundaries, and every orphan goes.
+#[tokio::test]
+async fn a_restart_sweeps_orphans_in_batches_and_keeps_live_files() {
+    let app = spawn_app().await;
+    let client = app.signed_up("keeper").await;
+    app.post_photos(&client, &["animated.gif", "transparent.png"], "").await;
+    let form = reqwest::multipart::Form::new()
+        .part("avatar", reqwest::multipart::Part::bytes(fixture("transparent.png")).file_name("a.png"));
+    let res = client
+        .post(app.url("/accounts/avatar/"))
+        .header(header::ORIGIN, &app.address)
+        .header(header::ACCEPT, "application/json")
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::NO_CONTENT);
+    let live = app.media_files();
+    assert_eq!(live.len(), 6, "two photos and an avatar, two sizes each");
+
+    let media = app.data_dir.path().join("media");
+    for i in 0..1200 {
+        let suffix = if i % 2 == 0 { "" } else { "_t" };
+        std::fs::write(media.join(format!("{i:032x}{suffix}.jpg")), b"orphan").unwrap();
+    }
+    // A second server on the same folder sweeps as it starts.
+    let config = server::config::Config::for_tests(app.data_dir.path().to_path_buf());
+    let _restarted = server::startup::Application::build(config).await.expect("the server starts");
+    assert_eq!(app.media_files(), live, "exactly the live files remain");
+}

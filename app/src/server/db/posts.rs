@@ -202,11 +202,14 @@ pub async fn grid_of_tag(
     .await
 }
 
-/// Every media stem a row points to: all photos and avatars.
-pub async fn all_stems(pool: &SqlitePool) -> Result<Vec<String>, sqlx::Error> {
+/// Which of `stems` no row points to (neither a photo nor an avatar).
+pub async fn unknown_stems(pool: &SqlitePool, stems: &[String]) -> Result<Vec<String>, sqlx::Error> {
+    let stems = serde_json::to_string(stems).map_err(|e| sqlx::Error::Encode(Box::new(e)))?;
     sqlx::query_scalar(
-        "SELECT stem FROM post_images UNION ALL SELECT avatar FROM users WHERE avatar IS NOT NULL",
+        "SELECT value FROM json_each(?) WHERE NOT EXISTS (SELECT 1 FROM post_images WHERE stem = value) \
+           AND NOT EXISTS (SELECT 1 FROM users WHERE avatar = value)",
     )
+    .bind(stems)
     .fetch_all(pool)
     .await
 }

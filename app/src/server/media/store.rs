@@ -15,8 +15,8 @@ pub trait MediaStore: Send + Sync + 'static {
     fn get(&self, name: &str) -> io::Result<Option<Vec<u8>>>;
     /// Removes `name`; removing a missing name is not an error.
     fn delete(&self, name: &str) -> io::Result<()>;
-    /// Every stored name.
-    fn names(&self) -> io::Result<Vec<String>>;
+    /// Every stored name, read as the caller goes (a large store is never held in memory).
+    fn names(&self) -> io::Result<Box<dyn Iterator<Item = io::Result<String>> + Send>>;
 }
 
 /// A fresh unguessable file stem: 128 random bits as 32 hex characters.
@@ -101,15 +101,15 @@ impl MediaStore for LocalStore {
         }
     }
 
-    fn names(&self) -> io::Result<Vec<String>> {
-        let mut names = Vec::new();
-        for entry in fs::read_dir(&self.dir)? {
-            let name = entry?.file_name().to_string_lossy().into_owned();
-            if is_valid_name(&name) {
-                names.push(name);
+    fn names(&self) -> io::Result<Box<dyn Iterator<Item = io::Result<String>> + Send>> {
+        let entries = fs::read_dir(&self.dir)?;
+        Ok(Box::new(entries.filter_map(|entry| match entry {
+            Ok(entry) => {
+                let name = entry.file_name().to_string_lossy().into_owned();
+                is_valid_name(&name).then_some(Ok(name))
             }
-        }
-        Ok(names)
+            Err(e) => Some(Err(e)),
+        })))
     }
 }
 
