@@ -21,7 +21,7 @@ pub fn Nav() -> impl IntoView {
             <nav class="nav" aria-label="Main">
                 <A href="/" attr:class="logo">
                     <span class="logo-mark" aria-hidden="true"></span>
-                    "Shutter"
+                    <span class="logo-text">"Shutter"</span>
                 </A>
                 // Two sibling boundaries, none nested: the server and the browser then make
                 // them (and number their data) in the same order, which hydration needs.
@@ -37,10 +37,18 @@ pub fn Nav() -> impl IntoView {
                         match user {
                             Ok(Some(user)) => Either::Left(view! {
                                 <div class="nav-links">
-                                    <A href="/search/" attr:class="button-link search-link">"Search"</A>
+                                    <A href="/search/" attr:class="nav-icon search-link" attr:aria-label="Search" attr:title="Search">
+                                        <svg viewBox="0 0 24 24" width="24" height="24" aria-hidden="true">
+                                            <circle cx="10.5" cy="10.5" r="6.5" />
+                                            <path d="M15.5 15.5 21 21" />
+                                        </svg>
+                                    </A>
                                     <A href="/explore/" attr:class="button-link">"Explore"</A>
                                     <NotificationsLink unread />
-                                    <A href="/posts/new/" attr:class="button small">"New post"</A>
+                                    <A href="/posts/new/" attr:class="button small new-post" attr:aria-label="New post">
+                                        <span class="new-post-plus" aria-hidden="true">"+"</span>
+                                        <span class="new-post-label">"New post"</span>
+                                    </A>
                                     <A href=format!("/users/{}/", user.username) attr:class="nav-user" attr:title="Your profile">
                                         <Avatar url=user.avatar_url.clone() name=user.full_name.clone() />
                                         <span class="nav-username">{user.username.clone()}</span>
