@@ -134,7 +134,10 @@ fn router(
         let state = state.clone();
         let options = state.leptos_options.clone();
         leptos_axum::render_app_async_with_context(
-            move || provide_context(state.clone()),
+            move || {
+                provide_context(state.clone());
+                provide_context(app::server::auth::RenderUser::default());
+            },
             move || shell(options.clone()),
         )
     };

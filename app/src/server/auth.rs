@@ -30,10 +30,22 @@ pub async fn client_ip() -> Option<IpAddr> {
     leptos_axum::extract::<ConnectInfo<SocketAddr>>().await.ok().map(|ConnectInfo(addr)| addr.ip())
 }
 
+/// The signed-in user of one page render, looked up once: the nav, the page and its
+/// resources all ask for it. Provided only while a page is server-rendered (a render
+/// never signs anyone in or out); server functions, which may, look up afresh.
+#[derive(Clone, Default)]
+pub struct RenderUser(std::sync::Arc<tokio::sync::OnceCell<Option<CurrentUser>>>);
+
 pub async fn current_user() -> Result<Option<CurrentUser>, AppError> {
-    let state = state()?;
-    let session = current_session().await?;
-    session::current_user(&state.pool, &session).await
+    let lookup = || async {
+        let state = state()?;
+        let session = current_session().await?;
+        session::current_user(&state.pool, &session).await
+    };
+    match use_context::<RenderUser>() {
+        Some(RenderUser(cell)) => cell.get_or_try_init(lookup).await.cloned(),
+        None => lookup().await,
+    }
 }
 
 pub async fn require_user() -> Result<CurrentUser, AppError> {
