@@ -13,7 +13,7 @@ TOOLCHAIN := . target/toolchain.env &&
 DATA_DIR ?= ./data
 BIND ?= 127.0.0.1:3000
 
-.PHONY: setup build run watch test lint unit e2e fmt bench bench-pipeline bench-data bench-feed bench-http demo backup clean
+.PHONY: setup build run watch test lint unit e2e fmt bench bench-pipeline bench-data bench-feed bench-http bench-rest demo backup clean
 
 setup:
 	@bash .ci/setup.sh
@@ -47,7 +47,7 @@ e2e: build
 # Measurements, never tests: see bench/ and the README's "Measured" section. Generated
 # databases are cached in target/bench-db/ (keyed by generator version and migrations);
 # the first run generates them (about 1.5 min for 1,000,000 posts on 2 cores).
-bench: bench-pipeline bench-feed bench-http
+bench: bench-pipeline bench-feed bench-http bench-rest
 
 bench-pipeline: setup
 	$(TOOLCHAIN) cargo run --locked --release -p bench --bin pipeline
@@ -62,6 +62,9 @@ bench-feed: bench-data
 
 bench-http: build bench-data
 	bash bench/http.sh
+
+bench-rest: build bench-data
+	bash bench/rest.sh
 
 fmt:
 	cargo fmt --all
