@@ -30,6 +30,11 @@ export PATH="$HOME/.cargo/bin:$PATH"
 mkdir -p target
 toolchain_env=target/toolchain.env
 
+# 0. A C compiler and linker: rustc links through `cc`, and the bundled SQLite and the
+#    server's allocator (mimalloc) are C. curl: the benchmark scripts (bench/*.sh) use it.
+command -v cc >/dev/null || apt_install gcc libc6-dev
+command -v curl >/dev/null || apt_install curl
+
 # 1. Rust: route 1 (rustup), else route 2 (Debian's toolchain + build-std).
 #    SHUTTER_RUST_ROUTE=debian forces route 2 (to test it on a machine where rustup works).
 if [ "${SHUTTER_RUST_ROUTE:-}" != debian ] \

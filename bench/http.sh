@@ -12,22 +12,13 @@ target=${CARGO_TARGET_DIR:-target}
 server=${SERVER:-$target/release/server}
 port=${PORT:-3950}
 run=$target/bench-db/http-run
+. bench/serve.sh
 
 for posts in ${POSTS:-10000 1000000}; do
     dir=$("$target/release/gen" --posts "$posts" --print-dir | tail -n 1)
     user=$(sed -n 's/^typical=//p' "$dir/bench-ready.txt")
     password=$(sed -n 's/^password=//p' "$dir/bench-ready.txt")
-    rm -rf "$run"
-    mkdir -p "$run"
-    cp "$dir/shutter.db" "$run/"
-    cp -al "$dir/media" "$run/media" # hard links: no copy of the photos
-    "$server" --data-dir "$run" --bind "127.0.0.1:$port" --log warn &
-    pid=$!
-    trap 'kill $pid 2>/dev/null || true' EXIT
-    for _ in $(seq 100); do
-        curl -fs "http://127.0.0.1:$port/healthz" >/dev/null && break
-        sleep 0.1
-    done
+    serve_copy "$dir" "$run" "$port"
     echo "== $posts posts: server pid $pid, VmRSS after start-up $(sed -n 's/^VmRSS:\s*//p' /proc/$pid/status)"
     "$target/release/load" "http://127.0.0.1:$port/" -c "${CONNECTIONS:-64}" -d "${DURATION:-10}" \
         --sign-in "$user:$password" --pid "$pid"

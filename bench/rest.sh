@@ -12,21 +12,12 @@ server=${SERVER:-$target/release/server}
 port=${PORT:-3952}
 base="http://127.0.0.1:$port"
 run=$target/bench-db/rest-run
+. bench/serve.sh
 
 dir=$("$target/release/gen" --posts "${POSTS:-1000000}" --print-dir | tail -n 1)
 user=$(sed -n 's/^typical=//p' "$dir/bench-ready.txt")
 password=$(sed -n 's/^password=//p' "$dir/bench-ready.txt")
-rm -rf "$run"
-mkdir -p "$run"
-cp "$dir/shutter.db" "$run/"
-cp -al "$dir/media" "$run/media"
-"$server" --data-dir "$run" --bind "127.0.0.1:$port" --log warn &
-pid=$!
-trap 'kill $pid 2>/dev/null || true; rm -rf "$run"' EXIT
-for _ in $(seq 100); do
-    curl -fs "$base/healthz" >/dev/null && break
-    sleep 0.1
-done
+serve_copy "$dir" "$run" "$port"
 
 # A token, made the way the settings page makes one: sign in, create, read it once.
 jar=$(mktemp)

@@ -28,6 +28,13 @@ pub struct Author {
     pub avatar_url: Option<String>,
 }
 
+impl Author {
+    /// From the stored row: the avatar as its file stem, if any.
+    pub fn new(username: String, full_name: String, avatar_stem: Option<&str>) -> Self {
+        Self { username, full_name, avatar_url: avatar_stem.map(thumb_url) }
+    }
+}
+
 /// One photo of a post, in its two stored sizes.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Photo {

@@ -13,7 +13,7 @@
 //! account and per IP) applies to them exactly as to the sign-in form.
 
 use crate::{
-    dto::{CurrentUser, thumb_url},
+    dto::CurrentUser,
     error::AppError,
     server::{accounts, db, state::AppState, tokens},
 };
@@ -116,7 +116,7 @@ pub async fn basic(
     let key = auth.cache_key(&username.trim().to_lowercase(), password);
     if let Some(v) = auth.remembered(&key) {
         match db::users::find_session_user(&state.pool, v.user_id).await? {
-            Some(user) if user.session_epoch == v.epoch => return Ok(current_user(user)),
+            Some(user) if user.session_epoch == v.epoch => return Ok(user.into()),
             // Deleted, or the password changed since: check afresh (and fail).
             _ => auth.forget(&key),
         }
@@ -134,14 +134,5 @@ pub async fn basic(
         .await?
         .ok_or(AppError::InvalidCredentials)?;
     auth.remember(key, user.id, user.session_epoch);
-    Ok(current_user(user))
-}
-
-fn current_user(user: db::users::SessionUser) -> CurrentUser {
-    CurrentUser {
-        id: user.id,
-        username: user.username,
-        full_name: user.full_name,
-        avatar_url: user.avatar.as_deref().map(thumb_url),
-    }
+    Ok(user.into())
 }

@@ -45,11 +45,7 @@ pub async fn page(state: &AppState, me: i64, before: Option<i64>) -> Result<Noti
             Ok(Notification {
                 id: row.id,
                 kind: kind(&row.kind)?,
-                actor: Author {
-                    username: row.actor_username,
-                    full_name: row.actor_full_name,
-                    avatar_url: row.actor_avatar.as_deref().map(thumb_url),
-                },
+                actor: Author::new(row.actor_username, row.actor_full_name, row.actor_avatar.as_deref()),
                 post_id: row.post_id,
                 post_thumb_url: row.post_stem.as_deref().map(thumb_url),
                 comment_text: row.comment_text,

@@ -213,25 +213,22 @@ async fn ownership_error(state: &AppState, post_id: i64) -> AppError {
     }
 }
 
-fn author(username: String, full_name: String, avatar: Option<String>) -> Author {
-    Author { username, full_name, avatar_url: avatar.as_deref().map(thumb_url) }
+/// A stored photo as pages show it (the post page and feed cards).
+pub fn photo(image: db::posts::ImageRow) -> Photo {
+    Photo {
+        url: media_url(&image.stem),
+        thumb_url: thumb_url(&image.stem),
+        width: image.width,
+        height: image.height,
+        thumb_width: image.thumb_width,
+        thumb_height: image.thumb_height,
+        alt: image.alt,
+    }
 }
 
 pub async fn view(state: &AppState, viewer_id: Option<i64>, post_id: i64) -> Result<PostView, AppError> {
     let post = db::posts::find(&state.pool, post_id).await?.ok_or_else(not_found)?;
-    let photos = db::posts::images(&state.pool, post_id)
-        .await?
-        .into_iter()
-        .map(|i| Photo {
-            url: media_url(&i.stem),
-            thumb_url: thumb_url(&i.stem),
-            width: i.width as u32,
-            height: i.height as u32,
-            thumb_width: i.thumb_width as u32,
-            thumb_height: i.thumb_height as u32,
-            alt: i.alt,
-        })
-        .collect();
+    let photos = db::posts::images(&state.pool, post_id).await?.into_iter().map(photo).collect();
     let (count, liked) = db::likes::state(&state.pool, viewer_id.unwrap_or(0), post_id).await?;
     let is_owner = viewer_id == Some(post.owner_id);
     let comments = db::comments::of_post(&state.pool, post_id)
@@ -249,7 +246,7 @@ pub async fn view(state: &AppState, viewer_id: Option<i64>, post_id: i64) -> Res
         likes: crate::dto::LikeState { count, liked },
         id: post.id,
         is_owner: viewer_id == Some(post.owner_id),
-        owner: author(post.username, post.full_name, post.avatar),
+        owner: Author::new(post.username, post.full_name, post.avatar.as_deref()),
         caption: post.caption,
         created_at: post.created_at,
         photos,
@@ -340,9 +337,9 @@ pub async fn sweep_orphan_files(
     let mut removed = 0;
     while let Some(names) = incoming.recv().await {
         let stems: Vec<String> = names.iter().map(|n| stem_of(n).to_owned()).collect();
-        let orphans = db::posts::unknown_stems(pool, &stems).await?;
-        let doomed: Vec<String> =
-            names.into_iter().filter(|n| orphans.iter().any(|o| o == stem_of(n))).collect();
+        let orphans: std::collections::HashSet<String> =
+            db::posts::unknown_stems(pool, &stems).await?.into_iter().collect();
+        let doomed: Vec<String> = names.into_iter().filter(|n| orphans.contains(stem_of(n))).collect();
         removed += doomed.len();
         let store = store.clone();
         tokio::task::spawn_blocking(move || doomed.iter().try_for_each(|name| store.delete(name)))

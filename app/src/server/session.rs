@@ -43,15 +43,21 @@ pub async fn current_user(pool: &SqlitePool, session: &Session) -> Result<Option
         return Ok(None);
     };
     match db::users::find_session_user(pool, auth.user_id).await? {
-        Some(user) if user.session_epoch == auth.epoch => Ok(Some(CurrentUser {
+        Some(user) if user.session_epoch == auth.epoch => Ok(Some(user.into())),
+        _ => {
+            end(session).await?;
+            Ok(None)
+        }
+    }
+}
+
+impl From<db::users::SessionUser> for CurrentUser {
+    fn from(user: db::users::SessionUser) -> Self {
+        CurrentUser {
             id: user.id,
             username: user.username,
             full_name: user.full_name,
             avatar_url: user.avatar.as_deref().map(crate::dto::thumb_url),
-        })),
-        _ => {
-            end(session).await?;
-            Ok(None)
         }
     }
 }

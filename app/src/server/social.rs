@@ -3,9 +3,9 @@
 
 use crate::{
     domain::caption::mentions,
-    dto::{Author, CommentView, FeedCard, FeedPage, LikeState, Photo, media_url, thumb_url},
+    dto::{Author, CommentView, FeedCard, FeedPage, LikeState, thumb_url},
     error::AppError,
-    server::{accounts::user_id_of, db, state::AppState},
+    server::{accounts::user_id_of, db, posts, state::AppState},
 };
 
 /// Posts per feed page.
@@ -38,18 +38,7 @@ pub async fn feed(state: &AppState, me: i64, before: Option<i64>) -> Result<Feed
     let next_before = (rows.len() as i64 == FEED_PAGE).then(|| rows.last().map(|r| r.id)).flatten();
     let mut cards = Vec::with_capacity(rows.len());
     for row in rows {
-        let photos = parse_json::<db::feed::PhotoJson>(&row.photos)?
-            .into_iter()
-            .map(|p| Photo {
-                url: media_url(&p.stem),
-                thumb_url: thumb_url(&p.stem),
-                width: p.width,
-                height: p.height,
-                thumb_width: p.thumb_width,
-                thumb_height: p.thumb_height,
-                alt: p.alt,
-            })
-            .collect();
+        let photos = parse_json::<db::posts::ImageRow>(&row.photos)?.into_iter().map(posts::photo).collect();
         let first_comments = parse_json::<db::feed::CommentJson>(&row.first_comments)?
             .into_iter()
             .map(|c| CommentView {
@@ -61,11 +50,7 @@ pub async fn feed(state: &AppState, me: i64, before: Option<i64>) -> Result<Feed
             .collect();
         cards.push(FeedCard {
             id: row.id,
-            owner: Author {
-                username: row.username,
-                full_name: row.full_name,
-                avatar_url: row.avatar.as_deref().map(thumb_url),
-            },
+            owner: Author::new(row.username, row.full_name, row.avatar.as_deref()),
             caption: row.caption,
             created_at: row.created_at,
             photos,

@@ -17,20 +17,10 @@ pub struct CardRow {
     pub like_count: i64,
     pub liked: bool,
     pub comment_count: i64,
-    /// JSON array of `PhotoJson`, in order.
+    /// JSON array of `posts::ImageRow`, in order.
     pub photos: String,
     /// JSON array of `CommentJson`, oldest first.
     pub first_comments: String,
-}
-
-#[derive(Debug, Deserialize)]
-pub struct PhotoJson {
-    pub stem: String,
-    pub width: u32,
-    pub height: u32,
-    pub thumb_width: u32,
-    pub thumb_height: u32,
-    pub alt: String,
 }
 
 #[derive(Debug, Deserialize)]

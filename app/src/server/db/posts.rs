@@ -13,13 +13,14 @@ pub struct PostRow {
     pub avatar: Option<String>,
 }
 
-#[derive(Debug, FromRow)]
+/// A photo of a post, from `post_images` (or, in the feed, the same columns as JSON).
+#[derive(Debug, FromRow, serde::Deserialize)]
 pub struct ImageRow {
     pub stem: String,
-    pub width: i64,
-    pub height: i64,
-    pub thumb_width: i64,
-    pub thumb_height: i64,
+    pub width: u32,
+    pub height: u32,
+    pub thumb_width: u32,
+    pub thumb_height: u32,
     pub alt: String,
 }
 
