@@ -5,6 +5,7 @@ pub mod config;
 pub mod database;
 pub mod media;
 pub mod middleware;
+pub mod request_scope;
 pub mod rest;
 pub mod startup;
 pub mod telemetry;

@@ -48,13 +48,9 @@ fn failure(json: bool, error: &AppError, back: &str) -> Response {
          <body><main class=\"page\"><section class=\"card narrow\"><h1>That did not work</h1>\
          <p class=\"form-error\" role=\"alert\">{}</p><p><a class=\"button\" href=\"{back}\">Try again</a></p>\
          </section></main></body></html>",
-        escape_html(&error.to_string())
+        app::html::escape(&error.to_string())
     );
     (status, [(header::CONTENT_TYPE, "text/html; charset=utf-8")], page).into_response()
-}
-
-fn escape_html(text: &str) -> String {
-    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
 }
 
 fn bad_form(e: impl std::fmt::Display) -> AppError {

@@ -134,10 +134,7 @@ fn router(
         let state = state.clone();
         let options = state.leptos_options.clone();
         leptos_axum::render_app_async_with_context(
-            move || {
-                provide_context(state.clone());
-                provide_context(app::server::auth::RenderUser::default());
-            },
+            move || provide_context(state.clone()),
             move || shell(options.clone()),
         )
     };
@@ -148,7 +145,13 @@ fn router(
             // `make build` writes .br and .gz beside the WASM, JS and CSS.
             .precompressed_br()
             .precompressed_gzip()
-            .fallback(get(move |req: Request<Body>| page_response(render_page(req))).with_state(())),
+            .fallback(
+                get(move |mut req: Request<Body>| {
+                    req.extensions_mut().insert(app::server::auth::RenderUser::default());
+                    page_response(render_page(req))
+                })
+                .with_state(()),
+            ),
     )
     .handle_error(|_| async { StatusCode::INTERNAL_SERVER_ERROR });
     // Ordinary requests: small bodies, answered within REQUEST_TIMEOUT.
@@ -193,6 +196,8 @@ fn router(
         .layer(axum::middleware::from_fn(middleware::security_headers))
         .layer(CatchPanicLayer::custom(|_| middleware::error_response(&AppError::Internal)))
         .layer(TraceLayer::new_for_http())
+        // Outermost: no request can inherit another's reactive owner (request_scope.rs).
+        .layer(axum::middleware::from_fn(crate::request_scope::isolate_reactive_owner))
         .with_state(state)
 }
 

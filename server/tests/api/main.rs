@@ -5,7 +5,9 @@
 #![allow(clippy::unwrap_used)]
 
 mod accounts;
+mod escaping;
 mod helpers;
+mod isolation;
 mod notifications;
 mod pages;
 mod posts;
