@@ -296,7 +296,10 @@ async fn readable(req: Request<Body>) -> Result<Request<Body>, AppError> {
     let (parts, body) = req.into_parts();
     let bytes = axum::body::Bytes::from_request(Request::new(body), &()).await.map_err(|rejection| {
         if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
-            AppError::PayloadTooLarge(format!("The request is larger than {} KiB.", BODY_LIMIT / 1024))
+            AppError::PayloadTooLarge(format!(
+                "The request is larger than {} MiB.",
+                BODY_LIMIT / (1024 * 1024)
+            ))
         } else {
             AppError::BadRequest("The request body could not be read.".into())
         }

@@ -294,6 +294,25 @@ async fn percent_encoded_text_that_is_not_utf8_is_refused_not_replaced() {
             .unwrap();
         assert_eq!(res.status(), StatusCode::BAD_REQUEST, "{body}");
     }
+    // The same in a multipart upload's caption (Latin-1 "café").
+    let files_before = app.media_files();
+    let form = reqwest::multipart::Form::new()
+        .part("caption", reqwest::multipart::Part::bytes(b"caf\xe9".to_vec()))
+        .part(
+            "images",
+            reqwest::multipart::Part::bytes(crate::helpers::fixture("photo.webp")).file_name("photo.webp"),
+        );
+    let res = ada
+        .post(app.url("/posts/new/"))
+        .header(header::ORIGIN, &app.address)
+        .header(header::ACCEPT, "application/json")
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::BAD_REQUEST, "an upload's caption");
+    assert_eq!(app.media_files(), files_before, "no file was stored");
+
     let res = app.client().get(app.url("/api/fn/search?q=%FF")).send().await.unwrap();
     assert_eq!(res.status(), StatusCode::BAD_REQUEST, "a GET server function's query");
 
