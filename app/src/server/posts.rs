@@ -188,7 +188,7 @@ pub async fn edit(
     if !db::posts::update(&mut tx, post_id, owner_id, caption.as_str(), &alts).await? {
         // Deleted meanwhile: release the lock before looking up why.
         tx.rollback().await?;
-        return Err(ownership_error(state, post_id).await);
+        return Err(ownership_error(state, owner_id, post_id).await);
     }
     db::posts::set_tags(&mut tx, post_id, &caption.tags()).await?;
     // People newly mentioned by the edit are told; those already told are not told again.
@@ -202,7 +202,7 @@ pub async fn delete(state: &AppState, owner_id: i64, post_id: i64) -> Result<(),
     let mut tx = state.pool.begin_with("BEGIN IMMEDIATE").await?;
     let Some(stems) = db::posts::delete(&mut tx, post_id, owner_id).await? else {
         tx.rollback().await?;
-        return Err(ownership_error(state, post_id).await);
+        return Err(ownership_error(state, owner_id, post_id).await);
     };
     tx.commit().await?;
     remove_files_off_runtime(state, stems).await;
@@ -225,13 +225,9 @@ fn forbidden() -> AppError {
     AppError::Forbidden("Only the owner can change this post.".into())
 }
 
-/// 404 if the post does not exist, 403 if it is someone else's.
-async fn ownership_error(state: &AppState, post_id: i64) -> AppError {
-    match db::posts::owner_of(&state.pool, post_id).await {
-        Ok(Some(_)) => forbidden(),
-        Ok(None) => not_found(),
-        Err(e) => e.into(),
-    }
+/// Why the SQL refused a change (404 or 403), asked after the transaction ended.
+async fn ownership_error(state: &AppState, owner_id: i64, post_id: i64) -> AppError {
+    check_owner(state, owner_id, post_id).await.err().unwrap_or_else(not_found)
 }
 
 /// A stored photo as pages show it (the post page and feed cards).
