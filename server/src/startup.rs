@@ -82,14 +82,21 @@ impl Application {
         self.listener.local_addr().expect("a bound listener has an address")
     }
 
+    /// Serves until SIGTERM or Ctrl-C, then finishes the requests in flight.
     pub async fn run_until_stopped(self) -> anyhow::Result<()> {
+        self.run_until(shutdown_signal()).await
+    }
+
+    /// Serves until `stop` completes, then finishes the requests in flight, closes idle
+    /// connections and the database.
+    pub async fn run_until(self, stop: impl std::future::Future<Output = ()>) -> anyhow::Result<()> {
         tracing::info!(
             address = %self.local_addr(),
             max_connections = self.limits.max_connections,
             "Shutter is listening on http://{}",
             self.local_addr()
         );
-        connections::serve(self.listener, self.router, self.limits, shutdown_signal()).await;
+        connections::serve(self.listener, self.router, self.limits, stop).await;
         self.session_sweeper.abort();
         self.pool.close().await;
         tracing::info!("stopped cleanly");

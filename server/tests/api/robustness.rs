@@ -406,3 +406,40 @@ async fn a_405_says_405_in_its_body() {
         crate::helpers::error_message(res).await;
     }
 }
+
+#[tokio::test]
+async fn stopping_the_server_finishes_the_requests_in_flight() {
+    let data = tempfile::tempdir().unwrap();
+    let app =
+        server::startup::Application::build(server::config::Config::for_tests(data.path().to_path_buf()))
+            .await
+            .unwrap();
+    let address = app.local_addr();
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let server = tokio::spawn(app.run_until(async {
+        let _ = stopped.await;
+    }));
+
+    // A request in flight: the server has started reading its body (it says 100 Continue).
+    let body = b"ignored=1";
+    let mut stream = TcpStream::connect(address).await.unwrap();
+    let head = format!(
+        "POST /api/fn/current_user HTTP/1.1\r\nHost: localhost\r\nExpect: 100-continue\r\n\
+         Content-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\n\r\n",
+        body.len()
+    );
+    stream.write_all(head.as_bytes()).await.unwrap();
+    let mut buf = [0u8; 64];
+    let n = eventually("100 Continue", stream.read(&mut buf)).await.unwrap();
+    assert!(buf[..n].starts_with(b"HTTP/1.1 100"), "{}", String::from_utf8_lossy(&buf[..n]));
+
+    stop.send(()).unwrap();
+    stream.write_all(body).await.unwrap();
+    let mut answer = Vec::new();
+    let _ = eventually("the answer, then the close", stream.read_to_end(&mut answer)).await;
+    let answer = String::from_utf8_lossy(&answer);
+    assert_eq!(status_of(&answer), 200, "{answer}");
+
+    eventually("the server stops", server).await.unwrap().unwrap();
+    assert!(TcpStream::connect(address).await.is_err(), "no longer listening");
+}
