@@ -192,6 +192,7 @@ fn router(
             TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, REQUEST_TIMEOUT),
         )
     };
+    let json_errors = || axum::middleware::from_fn(crate::rest::json_errors);
     // Uploads: their own, larger limit (checked again per photo) and time for slow links.
     let upload = |limit: usize| {
         (
@@ -203,11 +204,12 @@ fn router(
 
     Router::new()
         .route("/healthz", get(healthz).layer(quick()))
-        .route("/api/fn/{*name}", post(server_fn).layer(quick()))
+        // A body over the limit (413) or a time-out (408) answers in AppError's JSON too.
+        .route("/api/fn/{*name}", post(server_fn).layer(quick()).layer(json_errors()))
         // The one read-only server function answered to GET (cacheable, no side effects);
         // every other one is POST only, behind the cross-site check.
-        .route("/api/fn/search", get(server_fn).layer(quick()))
-        .route("/accounts/logout/", post(server_fn).layer(quick()))
+        .route("/api/fn/search", get(server_fn).layer(quick()).layer(json_errors()))
+        .route("/accounts/logout/", post(server_fn).layer(quick()).layer(json_errors()))
         .route(
             "/posts/new/",
             post(media::create_post)

@@ -257,7 +257,18 @@ async fn unreadable_server_function_bodies_are_4xx_not_502() {
         crate::helpers::error_message(res).await;
     }
 
-    // A chunked body (no Content-Length) over 1 MiB.
+    // A body over 1 MiB, with and without Content-Length.
+    let res = client
+        .post(app.url("/api/fn/current_user"))
+        .header(header::ORIGIN, &app.address)
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .body(vec![b'a'; 1024 * 1024 + 1])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::PAYLOAD_TOO_LARGE);
+    crate::helpers::error_message(res).await;
+
     let mut chunked = Vec::new();
     for _ in 0..20 {
         chunked.extend_from_slice(b"10000\r\n");
