@@ -232,10 +232,12 @@ fn router(
         .with_state(state)
 }
 
-/// Whether `path` is short enough to name a file: no segment over 255 bytes (the usual
-/// file name limit; percent-encoding only makes the raw text longer) and 1,024 in all.
+/// Whether `path` could name a file, so that asking the file system about it cannot fail
+/// otherwise than "not found": no segment over 250 bytes (file names have at most 255,
+/// `.br`/`.gz` are tried too, and percent-encoding only makes the raw text longer), 1,024
+/// bytes in all, and no NUL (`%00`), which no file name holds.
 fn could_name_a_file(path: &str) -> bool {
-    path.len() <= 1024 && path.split('/').all(|segment| segment.len() <= 255)
+    path.len() <= 1024 && path.split('/').all(|segment| segment.len() <= 250) && !path.contains("%00")
 }
 
 /// A page that redirected while rendering (e.g. a protected page seen by a visitor)
@@ -371,8 +373,9 @@ mod tests {
     #[test]
     fn over_long_paths_cannot_name_files() {
         assert!(could_name_a_file("/pkg/shutter.wasm"));
-        assert!(could_name_a_file(&format!("/users/{}/", "x".repeat(255))));
-        assert!(!could_name_a_file(&format!("/users/{}/", "x".repeat(256))));
+        assert!(could_name_a_file(&format!("/users/{}/", "x".repeat(250))));
+        assert!(!could_name_a_file(&format!("/users/{}/", "x".repeat(251))));
+        assert!(!could_name_a_file("/a%00b/"));
         assert!(!could_name_a_file(&format!("/{}", "a/".repeat(600))));
     }
 
