@@ -399,7 +399,7 @@ async fn over_long_path_segments_render_a_404_page_not_a_500() {
         format!("/tags/{long}/"),
         format!("/{}/", "y".repeat(300)),
         format!("/{}.css", "z".repeat(250)),
-        "/a%00b/".to_owned(),
+        "/a%00b.css".to_owned(),
     ] {
         let res = app
             .client()
