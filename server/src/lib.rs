@@ -2,6 +2,7 @@
 //! `main.rs` wires these together; the black-box tests start the same `Application`.
 
 pub mod config;
+pub mod connections;
 pub mod database;
 pub mod media;
 pub mod middleware;

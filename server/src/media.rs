@@ -77,12 +77,16 @@ async fn read_file(mut field: Field<'_>) -> Result<Vec<u8>, AppError> {
     Ok(bytes)
 }
 
-async fn read_text(field: Field<'_>) -> Result<String, AppError> {
-    let text = field.text().await.map_err(bad_form)?;
-    if text.len() > MAX_TEXT_FIELD {
-        return Err(AppError::PayloadTooLarge("A text field is too long.".into()));
+/// A text field, strictly UTF-8 (`Field::text` would put U+FFFD in place of bad bytes).
+async fn read_text(mut field: Field<'_>) -> Result<String, AppError> {
+    let mut bytes = Vec::new();
+    while let Some(chunk) = field.chunk().await.map_err(bad_form)? {
+        if bytes.len() + chunk.len() > MAX_TEXT_FIELD {
+            return Err(AppError::PayloadTooLarge("A text field is too long.".into()));
+        }
+        bytes.extend_from_slice(&chunk);
     }
-    Ok(text)
+    String::from_utf8(bytes).map_err(|_| AppError::BadRequest("The form is not valid UTF-8 text.".into()))
 }
 
 struct NewPostForm {

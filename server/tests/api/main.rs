@@ -12,6 +12,7 @@ mod notifications;
 mod pages;
 mod posts;
 mod rest;
+mod robustness;
 mod search;
 mod security;
 mod sessions;
