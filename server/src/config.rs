@@ -1,5 +1,6 @@
 //! Configuration from flags and environment variables (`server --help`).
 
+use app::server::throttle::ThrottlePolicy;
 use clap::{Parser, Subcommand, ValueEnum};
 use std::{net::SocketAddr, path::PathBuf};
 
@@ -37,6 +38,10 @@ pub struct Config {
 
     #[command(subcommand)]
     pub command: Option<Command>,
+
+    /// How many wrong passwords are allowed per window (not a flag: tests shrink it).
+    #[arg(skip)]
+    pub password_throttle: ThrottlePolicy,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -70,6 +75,7 @@ impl Config {
             public_url: None,
             site_root: PathBuf::from("target/site"),
             command: None,
+            password_throttle: ThrottlePolicy::default(),
         }
     }
 }

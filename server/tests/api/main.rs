@@ -14,3 +14,4 @@ mod search;
 mod security;
 mod sessions;
 mod social;
+mod throttle;
