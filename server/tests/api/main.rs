@@ -6,6 +6,7 @@
 
 mod accounts;
 mod helpers;
+mod likes_order;
 mod notifications;
 mod pages;
 mod posts;

@@ -148,11 +148,9 @@ async fn wrong_old_passwords_are_throttled() {
     let app = spawn_app().await;
     let ada = app.signed_up("ada").await;
     let change = |old: &'static str| {
-        app.call(
-            &ada,
-            "/api/fn/change_password",
-            &[("old_password", old), ("new_password", "new pass phrase")],
-        )
+        let form = [("old_password", old), ("new_password", "new pass phrase")];
+        let (app, ada) = (&app, &ada);
+        async move { app.call(ada, "/api/fn/change_password", &form).await }
     };
     for i in 0..5 {
         assert_eq!(change("a wrong guess").await.status(), StatusCode::FORBIDDEN, "attempt {i}");
