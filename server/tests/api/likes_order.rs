@@ -76,7 +76,7 @@ async fn the_same_set_sent_at_once_by_several_people_agrees() {
         let answers = futures::future::join_all(calls).await;
         assert!(answers.iter().all(|(_, l)| *l == liked), "each answer is the state set: {answers:?}");
         let expected = if liked { people.len() as i64 } else { 0 };
-        assert_eq!(shown(&app, &owner, post).await, (expected, false));
-        assert_eq!(unread(&app, &owner).await, expected, "one notification per person");
+        assert_eq!(shown(app, &owner, post).await, (expected, false));
+        assert_eq!(unread(app, &owner).await, expected, "one notification per person");
     }
 }
