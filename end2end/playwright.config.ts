@@ -4,7 +4,8 @@ import { defineConfig } from '@playwright/test';
 // plain HTML forms (JavaScript off). Run from end2end/ after `cargo leptos build --release`:
 //   npx playwright test
 
-const PORT = 3100;
+// SHUTTER_E2E_PORT: another port, so that two checkouts can run their browser tests at once.
+const PORT = Number(process.env.SHUTTER_E2E_PORT ?? 3100);
 const BASE_URL = `http://127.0.0.1:${PORT}`;
 
 const launchOptions = {

@@ -316,6 +316,16 @@ export async function clickAndSettle(page: Page, button: Locator, endpoint: stri
   }
 }
 
+/**
+ * Waits until the heart in `scope` has no request in flight (`data-pending="false"` on its
+ * form; always so without JavaScript). Then what it shows is what the server confirmed.
+ */
+export async function likeSettled(scope: Locator | Page): Promise<void> {
+  await expect(scope.locator('div.actions-row form.like-form')).toHaveAttribute('data-pending', 'false', {
+    timeout: 15_000,
+  });
+}
+
 export async function expectLiked(scope: Locator, count: string): Promise<void> {
   await expect(likeCount(scope)).toHaveText(count);
   await expect(likeButton(scope)).toHaveAttribute('aria-pressed', 'true');

@@ -315,9 +315,12 @@ test.describe('photo posts', () => {
     test.skip(!javaScriptEnabled, 'the progress bar needs JavaScript');
     await signUp(page);
     await fillNewPost(page, { files: [WEBP], caption: 'Slow upload' });
-    // Hold the upload back for a second, so the progress bar is there to be seen.
+    // Hold the upload back until the progress bar has been seen (a fixed delay would race
+    // a busy machine).
+    let release = () => {};
+    const held = new Promise<void>((resolve) => (release = () => resolve()));
     await page.route('**/posts/new/', async (route) => {
-      if (route.request().method() === 'POST') await new Promise((resolve) => setTimeout(resolve, 1_000));
+      if (route.request().method() === 'POST') await held;
       await route.continue();
     });
 
@@ -328,6 +331,7 @@ test.describe('photo posts', () => {
     await expect(page.locator('.progress span')).toHaveText(/^(Uploading… \d+%|Processing…)$/);
     await expect(page.getByRole('button', { name: 'Share', exact: true })).toBeDisabled();
 
+    release();
     await expect(page).toHaveURL(/\/posts\/\d+\/$/, { timeout: 15_000 });
     await expect(page.locator('article.post div.single img')).toHaveCount(1);
     await expect(progress).toHaveCount(0);

@@ -1,5 +1,6 @@
 //! Configuration from flags and environment variables (`server --help`).
 
+use app::server::throttle::ThrottlePolicy;
 use clap::{Parser, Subcommand, ValueEnum};
 use std::{net::SocketAddr, path::PathBuf, time::Duration};
 
@@ -46,6 +47,10 @@ pub struct Config {
 
     #[command(subcommand)]
     pub command: Option<Command>,
+
+    /// How many wrong passwords are allowed per window (not a flag: tests shrink it).
+    #[arg(skip)]
+    pub password_throttle: ThrottlePolicy,
 }
 
 /// A positive number of seconds, fractions allowed ("0.5").
@@ -90,6 +95,7 @@ impl Config {
             header_timeout: Duration::from_secs(10),
             max_connections: 4096,
             command: None,
+            password_throttle: ThrottlePolicy::default(),
         }
     }
 }

@@ -125,7 +125,7 @@ pub async fn app_state(config: &Config, pool: sqlx::SqlitePool) -> anyhow::Resul
         leptos_options,
         pool,
         passwords: PasswordHasher::new(),
-        sign_in_throttle: Arc::new(SignInThrottle::new(Default::default())),
+        sign_in_throttle: Arc::new(SignInThrottle::new(config.password_throttle)),
         media,
         public_origin: config
             .public_url

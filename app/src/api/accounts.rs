@@ -83,7 +83,8 @@ pub async fn change_password(old_password: String, new_password: String) -> Resu
     let new_password = Password::parse(&new_password)?;
     let me = auth::require_user().await?;
     let session = auth::current_session().await?;
-    accounts::change_password(&auth::state()?, &session, &me, &old_password, new_password).await?;
+    let ip = auth::client_ip().await;
+    accounts::change_password(&auth::state()?, &session, &me, ip, &old_password, new_password).await?;
     leptos_axum::redirect("/accounts/password/?changed=1");
     Ok(())
 }
@@ -95,7 +96,8 @@ pub async fn delete_account(password: String) -> Result<(), AppError> {
     }
     let me = auth::require_user().await?;
     let session = auth::current_session().await?;
-    accounts::delete_account(&auth::state()?, &session, &me, &password).await?;
+    let ip = auth::client_ip().await;
+    accounts::delete_account(&auth::state()?, &session, &me, ip, &password).await?;
     leptos_axum::redirect("/");
     Ok(())
 }

@@ -1,5 +1,6 @@
 //! The account rules: sign up, sign in (throttled, same answer and cost for unknown users),
-//! edit profile, change password (retires other sessions), delete account.
+//! edit profile, change password (retires other sessions), delete account. Every password
+//! check, including the confirmations, goes through the same throttle.
 
 use crate::{
     domain::{Bio, Email, FullName, Password, Username, password},
@@ -60,10 +61,7 @@ pub async fn check_credentials(
     }
     let account = username.trim().to_lowercase();
     let now = Instant::now();
-    state
-        .sign_in_throttle
-        .check(&account, client_ip, now)
-        .map_err(|wait| AppError::TooManyRequests { retry_after_secs: wait.as_secs().max(1) })?;
+    throttle(state, &account, client_ip, now)?;
 
     // An impossible username or an over-long password cannot match; still pay the same
     // argon2 cost as a real check so the answer's timing says nothing.
@@ -76,15 +74,27 @@ pub async fn check_credentials(
     let candidate: String = password.chars().take(password::MAX_LEN).collect();
     let stored = credentials.as_ref().map(|c| c.password_hash.clone());
     if !state.passwords.verify(candidate, stored).await? {
-        state.sign_in_throttle.record_failure(&account, client_ip, now);
         tracing::info!(account = %account, "failed sign-in");
         return Err(AppError::InvalidCredentials);
     }
     let Some(user) = credentials else {
         return Err(AppError::InvalidCredentials);
     };
-    state.sign_in_throttle.record_success(&account);
+    state.sign_in_throttle.record_success(&account, client_ip, now);
     Ok(user)
+}
+
+/// Counts a password check of `account` from `client_ip` (429 when its budget is spent).
+fn throttle(
+    state: &AppState,
+    account: &str,
+    client_ip: Option<IpAddr>,
+    now: Instant,
+) -> Result<(), AppError> {
+    state
+        .sign_in_throttle
+        .check_and_count(account, client_ip, now)
+        .map_err(|wait| AppError::TooManyRequests { retry_after_secs: wait.as_secs().max(1) })
 }
 
 pub async fn profile_settings(state: &AppState, me: &CurrentUser) -> Result<ProfileSettings, AppError> {
@@ -105,15 +115,27 @@ pub async fn update_profile(
     Ok(())
 }
 
-/// Checks `password` against the signed-in user's own hash; returns that hash.
-async fn confirm_password(state: &AppState, me: &CurrentUser, password: &str) -> Result<String, AppError> {
+/// Checks `password` against the signed-in user's own hash; returns that hash. Throttled
+/// like a sign-in (same budgets): a borrowed or stolen session must not become a way to
+/// guess the password quickly.
+async fn confirm_password(
+    state: &AppState,
+    me: &CurrentUser,
+    client_ip: Option<IpAddr>,
+    password: &str,
+) -> Result<String, AppError> {
     let credentials =
         db::users::credentials_by_id(&state.pool, me.id).await?.ok_or(AppError::SignInRequired)?;
+    let account = me.username.to_lowercase();
+    let now = Instant::now();
+    throttle(state, &account, client_ip, now)?;
     let candidate: String = password.chars().take(password::MAX_LEN).collect();
     let hash = credentials.password_hash;
     if state.passwords.verify(candidate, Some(hash.clone())).await? {
+        state.sign_in_throttle.record_success(&account, client_ip, now);
         Ok(hash)
     } else {
+        tracing::info!(user_id = me.id, "wrong password confirmation");
         Err(AppError::WrongPassword("Your current password is not correct.".into()))
     }
 }
@@ -122,10 +144,11 @@ pub async fn change_password(
     state: &AppState,
     session: &Session,
     me: &CurrentUser,
+    client_ip: Option<IpAddr>,
     old_password: &str,
     new_password: Password,
 ) -> Result<(), AppError> {
-    let old_hash = confirm_password(state, me, old_password).await?;
+    let old_hash = confirm_password(state, me, client_ip, old_password).await?;
     let new_hash = state.passwords.hash(new_password).await?;
     let epoch = db::users::replace_password(&state.pool, me.id, &old_hash, &new_hash)
         .await?
@@ -140,9 +163,10 @@ pub async fn delete_account(
     state: &AppState,
     session: &Session,
     me: &CurrentUser,
+    client_ip: Option<IpAddr>,
     password: &str,
 ) -> Result<(), AppError> {
-    confirm_password(state, me, password).await?;
+    confirm_password(state, me, client_ip, password).await?;
     // Rows first (posts, photos and the rest cascade), then the files they pointed to.
     let media = db::posts::media_of_user(&state.pool, me.id).await?;
     db::users::delete(&state.pool, me.id).await?;

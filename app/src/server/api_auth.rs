@@ -10,7 +10,8 @@
 //! deleted user or a changed password (which moves `session_epoch`) stops working at
 //! once. Checks that do run argon2 are limited to one per core at a time, so a flood of
 //! wrong passwords queues up instead of taking all memory; the sign-in throttle (per
-//! account and per IP) applies to them exactly as to the sign-in form.
+//! account and address, per address, per account) applies to them exactly as to the
+//! sign-in form.
 
 use crate::{
     dto::CurrentUser,

@@ -117,7 +117,7 @@ async fn repeated_failures_are_throttled_per_account_with_retry_after() {
     assert_eq!(res.status(), StatusCode::TOO_MANY_REQUESTS);
     let retry: u64 = res.headers()["retry-after"].to_str().unwrap().parse().unwrap();
     assert!(retry > 0 && retry <= 15 * 60, "Retry-After {retry}");
-    // Even the right password waits: the lock is on the account.
+    // Even the right password waits from this address (elsewhere it works: see throttle.rs).
     let res = app.sign_in(&app.client(), "frances", PASSWORD).await;
     assert_eq!(res.status(), StatusCode::TOO_MANY_REQUESTS);
 }
