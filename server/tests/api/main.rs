@@ -5,7 +5,11 @@
 #![allow(clippy::unwrap_used)]
 
 mod accounts;
+mod concurrency;
 mod helpers;
+mod hostile;
+mod inspect;
+mod load;
 mod notifications;
 mod pages;
 mod posts;
@@ -13,4 +17,5 @@ mod rest;
 mod search;
 mod security;
 mod sessions;
+mod soak;
 mod social;
