@@ -13,10 +13,7 @@ fuzz_target!(|text: &str| {
     let segments = caption::segments(text);
     assert_eq!(caption::join(&segments), text, "segments are lossless");
     for pair in segments.windows(2) {
-        assert!(
-            !matches!(pair, [Segment::Text(_), Segment::Text(_)]),
-            "adjacent text segments are merged"
-        );
+        assert!(!matches!(pair, [Segment::Text(_), Segment::Text(_)]), "adjacent text segments are merged");
     }
     for segment in &segments {
         match segment {

@@ -19,17 +19,20 @@ use std::{
 };
 
 const PEOPLE: usize = 64;
-const OPS_PER_PERSON: usize = 40;
+const OPS_PER_PERSON: usize = 20;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn sixty_four_people_at_once_keep_every_count_and_every_author() {
     capture_logs();
     let app = spawn_app().await;
     let soak_secs = std::env::var("SHUTTER_SOAK_SECS").ok().and_then(|s| s.parse::<u64>().ok());
+    let ops = std::env::var("SHUTTER_LOAD_OPS").ok().and_then(|s| s.parse().ok()).unwrap_or(OPS_PER_PERSON);
+    let t0 = Instant::now();
     let crowd = Crowd::sign_up(&app.address, "p", PEOPLE).await.expect("everyone signs up");
+    let signed_up = t0.elapsed();
     let stop = match soak_secs {
         Some(secs) => Stop::At(Instant::now() + Duration::from_secs(secs)),
-        None => Stop::Ops(OPS_PER_PERSON),
+        None => Stop::Ops(ops),
     };
     let started = Instant::now();
     let outcome = crowd.run(stop, 0x5eed).await;
@@ -38,7 +41,9 @@ async fn sixty_four_people_at_once_keep_every_count_and_every_author() {
     let mut inspector = Inspector::open(app.data_dir.path()).await;
     let mut problems = outcome.failures.clone();
     problems.extend(books_balance(&mut inspector, &outcome.ledgers, false).await);
+    let t1 = Instant::now();
     problems.extend(counts_match_rows(&app, &mut inspector).await);
+    let checked = t1.elapsed();
     let log = logged();
     for needle in ["database is locked", "pool timed out", "panicked"] {
         if log.contains(needle) {
@@ -47,9 +52,12 @@ async fn sixty_four_people_at_once_keep_every_count_and_every_author() {
     }
     let _ = writeln!(
         std::io::stderr(),
-        "concurrency suite: {PEOPLE} people, {} operations in {:.1} s, {} current_user calls, {} misattributed, {} problems",
+        "concurrency suite: {PEOPLE} people (signed up in {:.1} s), {} operations in {:.1} s, checked in {:.1} s, \
+         {} current_user calls, {} misattributed, {} problems",
+        signed_up.as_secs_f64(),
         outcome.ops,
         elapsed.as_secs_f64(),
+        checked.as_secs_f64(),
         outcome.current_user_calls,
         outcome.misattributed,
         problems.len()

@@ -101,13 +101,20 @@ impl Inspector {
             .await
             .expect(sql)
             .iter()
-            .map(|r| (r.get::<String, _>(0), r.get::<String, _>(1)))
+            .map(|r| (text(r, 0), text(r, 1)))
             .collect()
     }
 
     pub async fn integrity_check(&mut self) -> String {
         sqlx::query_scalar("PRAGMA integrity_check").fetch_one(&mut self.conn).await.expect("integrity_check")
     }
+}
+
+/// A column as text, whatever its SQLite type.
+fn text(row: &sqlx::sqlite::SqliteRow, i: usize) -> String {
+    row.try_get::<String, _>(i)
+        .or_else(|_| row.try_get::<i64, _>(i).map(|v| v.to_string()))
+        .unwrap_or_default()
 }
 
 /// Files of the media folder (recursively) and their sizes.
@@ -120,7 +127,7 @@ pub fn media_files(dir: &Path) -> BTreeMap<String, u64> {
             match entry.metadata() {
                 Ok(m) if m.is_dir() => stack.push(path),
                 Ok(m) => {
-                    let name = path.strip_prefix(&dir).unwrap_or(&path).to_string_lossy().into_owned();
+                    let name = path.strip_prefix(dir).unwrap_or(&path).to_string_lossy().into_owned();
                     files.insert(name, m.len());
                 }
                 Err(_) => {}

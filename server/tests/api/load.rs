@@ -123,7 +123,7 @@ impl Crowd {
             let posts = self.posts.clone();
             let names = names.clone();
             tokio::spawn(async move {
-                person.act(&base, &posts, &names, stop, seed ^ (i as u64 + 1) * 0x9e37_79b9).await
+                person.act(&base, &posts, &names, stop, seed ^ ((i as u64 + 1) * 0x9e37_79b9)).await
             })
         });
         let mut outcome = Outcome::default();

@@ -10,8 +10,11 @@ use reqwest::Method;
 
 use Who::{Alice, Bob, Visitor};
 
+/// Form fields, as (name, value).
+type Form<'a> = &'a [(&'a str, &'a str)];
+
 /// Every server function: endpoint, whether it needs a signed-in person, a valid form.
-const SERVER_FUNCTIONS: &[(&str, bool, &[(&str, &str)])] = &[
+const SERVER_FUNCTIONS: &[(&str, bool, Form)] = &[
     ("current_user", false, &[]),
     (
         "sign_up",
@@ -182,7 +185,7 @@ fn server_functions(cases: &mut Vec<Case>) {
 /// Fields of the wrong type, missing, out of range, or percent-encoded invalid UTF-8.
 fn wrong_types(cases: &mut Vec<Case>, w: &World) {
     let p1 = w.p1.to_string();
-    let rows: &[(&str, &str, &[(&str, &str)])] = &[
+    let rows: &[(&str, &str, Form)] = &[
         ("post id that is a word", "post", &[("id", "abc")]),
         ("post id with a fraction", "post", &[("id", "1.5")]),
         ("post id past i64", "post", &[("id", "99999999999999999999")]),
