@@ -31,6 +31,9 @@ pub enum AppError {
     Forbidden(String),
     #[error("{0}")]
     NotFound(String),
+    /// The address exists but does not answer this HTTP method.
+    #[error("{0}")]
+    MethodNotAllowed(String),
     #[error("{0}")]
     Conflict(String),
     /// An upload that is too big (bytes or pixels).
@@ -55,6 +58,7 @@ impl AppError {
             AppError::InvalidCredentials | AppError::WrongPassword(_) => 403,
             AppError::SignInRequired | AppError::Forbidden(_) => 403,
             AppError::NotFound(_) => 404,
+            AppError::MethodNotAllowed(_) => 405,
             AppError::Conflict(_) => 409,
             AppError::PayloadTooLarge(_) => 413,
             AppError::UnsupportedMedia(_) => 415,
@@ -72,6 +76,7 @@ impl AppError {
             AppError::SignInRequired => "sign_in_required",
             AppError::Forbidden(_) => "forbidden",
             AppError::NotFound(_) => "not_found",
+            AppError::MethodNotAllowed(_) => "method_not_allowed",
             AppError::Conflict(_) => "conflict",
             AppError::PayloadTooLarge(_) => "payload_too_large",
             AppError::UnsupportedMedia(_) => "unsupported_media",
@@ -126,6 +131,7 @@ impl From<WireError> for AppError {
             ("network", _) => AppError::Network(w.message),
             ("forbidden", _) | (_, 401 | 403) => AppError::Forbidden(w.message),
             ("not_found", _) | (_, 404) => AppError::NotFound(w.message),
+            ("method_not_allowed", _) | (_, 405) => AppError::MethodNotAllowed(w.message),
             ("conflict", _) | (_, 409) => AppError::Conflict(w.message),
             ("payload_too_large", _) | (_, 413) => AppError::PayloadTooLarge(w.message),
             ("unsupported_media", _) | (_, 415) => AppError::UnsupportedMedia(w.message),
@@ -193,6 +199,7 @@ mod tests {
             AppError::SignInRequired,
             AppError::Forbidden("f".into()),
             AppError::NotFound("n".into()),
+            AppError::MethodNotAllowed("m".into()),
             AppError::Conflict("c".into()),
             AppError::PayloadTooLarge("p".into()),
             AppError::UnsupportedMedia("u".into()),

@@ -9,6 +9,7 @@ pub mod components;
 pub mod domain;
 pub mod dto;
 pub mod error;
+pub mod html;
 pub mod pages;
 #[cfg(feature = "ssr")]
 pub mod server;
@@ -80,7 +81,7 @@ pub fn App() -> impl IntoView {
     view! {
         <Stylesheet id="leptos" href="/pkg/shutter.css" />
         <Title formatter=|title: String| {
-            if title.is_empty() { "Shutter".to_owned() } else { format!("{title} · Shutter") }
+            html::title_text(if title.is_empty() { "Shutter".to_owned() } else { format!("{title} · Shutter") })
         } />
         <Router>
             <Layout />

@@ -1,7 +1,7 @@
 //! Configuration from flags and environment variables (`server --help`).
 
 use clap::{Parser, Subcommand, ValueEnum};
-use std::{net::SocketAddr, path::PathBuf};
+use std::{net::SocketAddr, path::PathBuf, time::Duration};
 
 #[derive(Debug, Clone, Parser)]
 #[command(name = "shutter", version, about = "Shutter: a self-hosted photo sharing site")]
@@ -35,8 +35,26 @@ pub struct Config {
     #[arg(long, env = "SHUTTER_SITE_ROOT", default_value = "target/site")]
     pub site_root: PathBuf,
 
+    /// Seconds a connection may take to send a request's head, and may stay idle
+    /// between requests, before it is closed.
+    #[arg(long, env = "SHUTTER_HEADER_TIMEOUT", value_parser = seconds, default_value = "10")]
+    pub header_timeout: Duration,
+
+    /// Open connections at most (lowered to what the open file limit allows).
+    #[arg(long, env = "SHUTTER_MAX_CONNECTIONS", default_value_t = 4096)]
+    pub max_connections: usize,
+
     #[command(subcommand)]
     pub command: Option<Command>,
+}
+
+/// A positive number of seconds, fractions allowed ("0.5").
+fn seconds(raw: &str) -> Result<Duration, String> {
+    raw.parse::<f64>()
+        .ok()
+        .filter(|s| *s > 0.0)
+        .and_then(|s| Duration::try_from_secs_f64(s).ok())
+        .ok_or_else(|| format!("{raw:?} is not a positive number of seconds"))
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -69,7 +87,23 @@ impl Config {
             secure_cookies: false,
             public_url: None,
             site_root: PathBuf::from("target/site"),
+            header_timeout: Duration::from_secs(10),
+            max_connections: 4096,
             command: None,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn timeouts_are_positive_seconds() {
+        assert_eq!(seconds("10"), Ok(Duration::from_secs(10)));
+        assert_eq!(seconds("0.5"), Ok(Duration::from_millis(500)));
+        for bad in ["0", "-1", "ten", "NaN", "inf", ""] {
+            assert!(seconds(bad).is_err(), "{bad}");
         }
     }
 }

@@ -23,10 +23,15 @@ pub async fn open(data_dir: &Path) -> anyhow::Result<SqlitePool> {
         .busy_timeout(Duration::from_secs(5))
         .pragma("temp_store", "memory")
         .optimize_on_close(true, None);
+    // A connection waiting for the write lock (up to the busy timeout) holds its pool
+    // slot meanwhile, so waiting for a slot may take a busy timeout too: give it longer,
+    // and both less than the 30 s request timeout. (Holding a write transaction while
+    // waiting for a second connection would deadlock until these run out: services
+    // never do; see posts::check_owner.)
     let pool = SqlitePoolOptions::new()
         .max_connections(8)
         .min_connections(1)
-        .acquire_timeout(Duration::from_secs(5))
+        .acquire_timeout(Duration::from_secs(10))
         .connect_with(options)
         .await
         .with_context(|| format!("cannot open the database in {}", data_dir.display()))?;

@@ -2,9 +2,11 @@
 //! `main.rs` wires these together; the black-box tests start the same `Application`.
 
 pub mod config;
+pub mod connections;
 pub mod database;
 pub mod media;
 pub mod middleware;
+pub mod request_scope;
 pub mod rest;
 pub mod startup;
 pub mod telemetry;

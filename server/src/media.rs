@@ -48,13 +48,9 @@ fn failure(json: bool, error: &AppError, back: &str) -> Response {
          <body><main class=\"page\"><section class=\"card narrow\"><h1>That did not work</h1>\
          <p class=\"form-error\" role=\"alert\">{}</p><p><a class=\"button\" href=\"{back}\">Try again</a></p>\
          </section></main></body></html>",
-        escape_html(&error.to_string())
+        app::html::escape(&error.to_string())
     );
     (status, [(header::CONTENT_TYPE, "text/html; charset=utf-8")], page).into_response()
-}
-
-fn escape_html(text: &str) -> String {
-    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
 }
 
 fn bad_form(e: impl std::fmt::Display) -> AppError {
@@ -81,12 +77,16 @@ async fn read_file(mut field: Field<'_>) -> Result<Vec<u8>, AppError> {
     Ok(bytes)
 }
 
-async fn read_text(field: Field<'_>) -> Result<String, AppError> {
-    let text = field.text().await.map_err(bad_form)?;
-    if text.len() > MAX_TEXT_FIELD {
-        return Err(AppError::PayloadTooLarge("A text field is too long.".into()));
+/// A text field, strictly UTF-8 (`Field::text` would put U+FFFD in place of bad bytes).
+async fn read_text(mut field: Field<'_>) -> Result<String, AppError> {
+    let mut bytes = Vec::new();
+    while let Some(chunk) = field.chunk().await.map_err(bad_form)? {
+        if bytes.len() + chunk.len() > MAX_TEXT_FIELD {
+            return Err(AppError::PayloadTooLarge("A text field is too long.".into()));
+        }
+        bytes.extend_from_slice(&chunk);
     }
-    Ok(text)
+    String::from_utf8(bytes).map_err(|_| AppError::BadRequest("The form is not valid UTF-8 text.".into()))
 }
 
 struct NewPostForm {

@@ -109,18 +109,23 @@ pub async fn add_trailing_slash(req: Request, next: Next) -> Response {
     if !is_page {
         return next.run(req).await;
     }
-    let target = match req.uri().query() {
-        Some(q) => format!("{path}/?{q}"),
-        None => format!("{path}/"),
-    };
-    Redirect::permanent(&target).into_response()
+    Redirect::permanent(&with_trailing_slash(path, req.uri().query())).into_response()
+}
+
+/// The same-site address of `path` with a trailing slash. Leading slashes and
+/// backslashes collapse into one `/`: browsers read `//host`, `///host` and `/\host` in
+/// a Location as another site, which made this redirect an open redirect.
+fn with_trailing_slash(path: &str, query: Option<&str>) -> String {
+    let path = path.trim_start_matches(['/', '\\']);
+    match query {
+        Some(q) => format!("/{path}/?{q}"),
+        None => format!("/{path}/"),
+    }
 }
 
 /// 405 for a method a page does not answer.
 pub async fn method_not_allowed() -> Response {
-    let mut res = error_response(&AppError::BadRequest("This address does not accept that method.".into()));
-    *res.status_mut() = StatusCode::METHOD_NOT_ALLOWED;
-    res
+    error_response(&AppError::MethodNotAllowed("This address does not accept that method.".into()))
 }
 
 #[cfg(test)]
@@ -137,6 +142,24 @@ mod tests {
 
     fn is_same_site_on_localhost(h: &HeaderMap) -> bool {
         is_same_site(h, "localhost:3000")
+    }
+
+    #[test]
+    fn the_trailing_slash_redirect_stays_on_this_site() {
+        assert_eq!(with_trailing_slash("/accounts/login", None), "/accounts/login/");
+        assert_eq!(with_trailing_slash("/explore", Some("q=1")), "/explore/?q=1");
+        for (path, target) in [
+            ("//evil%2Eexample", "/evil%2Eexample/"),
+            ("//evil", "/evil/"),
+            ("///evil", "/evil/"),
+            ("//evil.example/x", "/evil.example/x/"),
+            ("/\\evil", "/evil/"),
+            ("/\\/evil", "/evil/"),
+            ("\\\\evil", "/evil/"),
+        ] {
+            assert_eq!(with_trailing_slash(path, None), target, "{path}");
+        }
+        assert_eq!(with_trailing_slash("//evil", Some("a=b")), "/evil/?a=b");
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! Builds the application: database, session store, state, router and middleware; then
 //! serves it until SIGTERM or Ctrl-C.
 
-use crate::{config::Config, database, media, middleware};
+use crate::{config::Config, connections, database, media, middleware};
 use anyhow::Context;
 use app::{
     error::AppError,
@@ -11,14 +11,15 @@ use app::{
 use axum::{
     Router,
     body::Body,
-    extract::{DefaultBodyLimit, Request, State},
+    extract::{DefaultBodyLimit, FromRequest, Request, State},
     http::{HeaderValue, StatusCode, header},
     response::{IntoResponse, Response},
-    routing::{get, get_service, post},
+    routing::{get, post},
 };
 use leptos::prelude::*;
 use std::{net::SocketAddr, sync::Arc, time::Duration};
 use tokio::net::TcpListener;
+use tower::ServiceExt;
 use tower_http::{
     catch_panic::CatchPanicLayer, compression::CompressionLayer, limit::RequestBodyLimitLayer,
     services::ServeDir, timeout::TimeoutLayer, trace::TraceLayer,
@@ -38,11 +39,17 @@ pub struct Application {
     listener: TcpListener,
     router: Router,
     pool: sqlx::SqlitePool,
+    limits: connections::Limits,
     session_sweeper: tokio::task::JoinHandle<Result<(), tower_sessions::session_store::Error>>,
 }
 
 impl Application {
     pub async fn build(config: Config) -> anyhow::Result<Self> {
+        let open_files = connections::raise_open_file_limit();
+        let limits = connections::Limits {
+            header_timeout: config.header_timeout,
+            max_connections: connections::connection_cap(config.max_connections, open_files),
+        };
         let pool = database::open(&config.data_dir).await?;
 
         let session_store =
@@ -68,19 +75,28 @@ impl Application {
         let listener = TcpListener::bind(config.bind)
             .await
             .with_context(|| format!("cannot listen on {}", config.bind))?;
-        Ok(Self { listener, router, pool, session_sweeper })
+        Ok(Self { listener, router, pool, limits, session_sweeper })
     }
 
     pub fn local_addr(&self) -> SocketAddr {
         self.listener.local_addr().expect("a bound listener has an address")
     }
 
+    /// Serves until SIGTERM or Ctrl-C, then finishes the requests in flight.
     pub async fn run_until_stopped(self) -> anyhow::Result<()> {
-        tracing::info!(address = %self.local_addr(), "Shutter is listening on http://{}", self.local_addr());
-        axum::serve(self.listener, self.router.into_make_service_with_connect_info::<SocketAddr>())
-            .with_graceful_shutdown(shutdown_signal())
-            .await
-            .context("server error")?;
+        self.run_until(shutdown_signal()).await
+    }
+
+    /// Serves until `stop` completes, then finishes the requests in flight, closes idle
+    /// connections and the database.
+    pub async fn run_until(self, stop: impl std::future::Future<Output = ()>) -> anyhow::Result<()> {
+        tracing::info!(
+            address = %self.local_addr(),
+            max_connections = self.limits.max_connections,
+            "Shutter is listening on http://{}",
+            self.local_addr()
+        );
+        connections::serve(self.listener, self.router, self.limits, stop).await;
         self.session_sweeper.abort();
         self.pool.close().await;
         tracing::info!("stopped cleanly");
@@ -134,23 +150,42 @@ fn router(
         let state = state.clone();
         let options = state.leptos_options.clone();
         leptos_axum::render_app_async_with_context(
-            move || {
-                provide_context(state.clone());
-                provide_context(app::server::auth::RenderUser::default());
-            },
+            move || provide_context(state.clone()),
             move || shell(options.clone()),
         )
     };
     // Files of the built site (pkg/, favicon, robots.txt) first; anything else is a page.
-    let pages = get_service(
-        ServeDir::new(&site_root)
-            .append_index_html_on_directories(false)
-            // `make build` writes .br and .gz beside the WASM, JS and CSS.
-            .precompressed_br()
-            .precompressed_gzip()
-            .fallback(get(move |req: Request<Body>| page_response(render_page(req))).with_state(())),
-    )
-    .handle_error(|_| async { StatusCode::INTERNAL_SERVER_ERROR });
+    let render = get(move |mut req: Request<Body>| {
+        req.extensions_mut().insert(app::server::auth::RenderUser::default());
+        page_response(render_page(req))
+    })
+    .with_state(());
+    let files = ServeDir::new(&site_root)
+        .append_index_html_on_directories(false)
+        // `make build` writes .br and .gz beside the WASM, JS and CSS.
+        .precompressed_br()
+        .precompressed_gzip()
+        .fallback(render.clone());
+    let pages = get(move |req: Request<Body>| {
+        let (files, render) = (files.clone(), render.clone());
+        async move {
+            // The file system refuses over-long names with an error, not "not found";
+            // such a path cannot name a file of the site, so it goes straight to the
+            // pages (a 404 page, e.g. for `/users/<5,000 letters>/`).
+            if !could_name_a_file(req.uri().path()) {
+                return render.oneshot(req).await.into_response();
+            }
+            match files.oneshot(req).await {
+                Ok(res) => res.into_response(),
+                Err(e) => {
+                    tracing::error!(error = %e, "cannot read a file of the site");
+                    middleware::error_response(&AppError::Internal)
+                }
+            }
+        }
+    })
+    // Pages are only read; other methods get the JSON 405 that routes get.
+    .fallback(middleware::method_not_allowed);
     // Ordinary requests: small bodies, answered within REQUEST_TIMEOUT.
     let quick = || {
         (
@@ -158,6 +193,7 @@ fn router(
             TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, REQUEST_TIMEOUT),
         )
     };
+    let json_errors = || axum::middleware::from_fn(crate::rest::json_errors);
     // Uploads: their own, larger limit (checked again per photo) and time for slow links.
     let upload = |limit: usize| {
         (
@@ -169,11 +205,12 @@ fn router(
 
     Router::new()
         .route("/healthz", get(healthz).layer(quick()))
-        .route("/api/fn/{*name}", post(server_fn).layer(quick()))
+        // A body over the limit (413) or a time-out (408) answers in AppError's JSON too.
+        .route("/api/fn/{*name}", post(server_fn).layer(quick()).layer(json_errors()))
         // The one read-only server function answered to GET (cacheable, no side effects);
         // every other one is POST only, behind the cross-site check.
-        .route("/api/fn/search", get(server_fn).layer(quick()))
-        .route("/accounts/logout/", post(server_fn).layer(quick()))
+        .route("/api/fn/search", get(server_fn).layer(quick()).layer(json_errors()))
+        .route("/accounts/logout/", post(server_fn).layer(quick()).layer(json_errors()))
         .route(
             "/posts/new/",
             post(media::create_post)
@@ -193,7 +230,17 @@ fn router(
         .layer(axum::middleware::from_fn(middleware::security_headers))
         .layer(CatchPanicLayer::custom(|_| middleware::error_response(&AppError::Internal)))
         .layer(TraceLayer::new_for_http())
+        // Outermost: no request can inherit another's reactive owner (request_scope.rs).
+        .layer(axum::middleware::from_fn(crate::request_scope::isolate_reactive_owner))
         .with_state(state)
+}
+
+/// Whether `path` could name a file, so that asking the file system about it cannot fail
+/// otherwise than "not found": no segment over 250 bytes (file names have at most 255,
+/// `.br`/`.gz` are tried too, and percent-encoding only makes the raw text longer), 1,024
+/// bytes in all, and no NUL (`%00`), which no file name holds.
+fn could_name_a_file(path: &str) -> bool {
+    path.len() <= 1024 && path.split('/').all(|segment| segment.len() <= 250) && !path.contains("%00")
 }
 
 /// A page that redirected while rendering (e.g. a protected page seen by a visitor)
@@ -226,6 +273,10 @@ fn leptos_options() -> LeptosOptions {
 /// response the status (and Retry-After) that error carries, so scripts see a 400, 403,
 /// 409 or 429 rather than a 500. Plain form posts keep Leptos's redirect back to the form.
 async fn server_fn(State(state): State<AppState>, req: Request<Body>) -> Response {
+    let req = match readable(req).await {
+        Ok(req) => req,
+        Err(e) => return middleware::error_response(&e),
+    };
     let res = leptos_axum::handle_server_fns_with_context(move || provide_context(state.clone()), req)
         .await
         .into_response();
@@ -237,12 +288,47 @@ async fn server_fn(State(state): State<AppState>, req: Request<Body>) -> Respons
         return StatusCode::INTERNAL_SERVER_ERROR.into_response();
     };
     if let Ok(error) = serde_json::from_slice::<AppError>(&bytes) {
+        // On the server, server_fn's "network" errors mean the request could not be
+        // decoded: the client's fault, not a gateway's.
+        if let AppError::Network(_) = error {
+            return middleware::error_response(&AppError::BadRequest(
+                "The request could not be read.".into(),
+            ));
+        }
         parts.status = StatusCode::from_u16(error.status_code()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
         if let AppError::TooManyRequests { retry_after_secs } = error {
             parts.headers.insert(header::RETRY_AFTER, HeaderValue::from(retry_after_secs));
         }
     }
     Response::from_parts(parts, Body::from(bytes))
+}
+
+/// The request with its body read, or why it cannot be a server function call: a body
+/// over the limit (413), a broken or unreadable body, or form fields or a query whose
+/// percent-encoding is not UTF-8 (400; server_fn would store U+FFFD in their place).
+async fn readable(req: Request<Body>) -> Result<Request<Body>, AppError> {
+    let (parts, body) = req.into_parts();
+    let bytes = axum::body::Bytes::from_request(Request::new(body), &()).await.map_err(|rejection| {
+        if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            AppError::PayloadTooLarge(format!(
+                "The request is larger than {} MiB.",
+                BODY_LIMIT / (1024 * 1024)
+            ))
+        } else {
+            AppError::BadRequest("The request body could not be read.".into())
+        }
+    })?;
+    for encoded in [parts.uri.query().unwrap_or_default().as_bytes(), &bytes] {
+        if !is_utf8_form(encoded) {
+            return Err(AppError::BadRequest("The form is not valid UTF-8 text.".into()));
+        }
+    }
+    Ok(Request::from_parts(parts, Body::from(bytes)))
+}
+
+/// Whether a URL-encoded form (or query string) decodes to UTF-8 text.
+fn is_utf8_form(encoded: &[u8]) -> bool {
+    percent_encoding::percent_decode(encoded).decode_utf8().is_ok()
 }
 
 async fn healthz(State(state): State<AppState>) -> impl IntoResponse {
@@ -281,4 +367,27 @@ async fn shutdown_signal() {
         () = terminate => {},
     }
     tracing::info!("shutdown signal received, finishing requests in flight");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn over_long_paths_cannot_name_files() {
+        assert!(could_name_a_file("/pkg/shutter.wasm"));
+        assert!(could_name_a_file(&format!("/users/{}/", "x".repeat(250))));
+        assert!(!could_name_a_file(&format!("/users/{}/", "x".repeat(251))));
+        assert!(!could_name_a_file("/a%00b/"));
+        assert!(!could_name_a_file(&format!("/{}", "a/".repeat(600))));
+    }
+
+    #[test]
+    fn forms_must_decode_to_utf8() {
+        assert!(is_utf8_form(b"caption=caf%C3%A9+%23tag&id=1"));
+        assert!(is_utf8_form(b"text=100%"), "a stray % is text");
+        assert!(!is_utf8_form(b"caption=%FF"));
+        assert!(!is_utf8_form(b"caption=%C3"));
+        assert!(!is_utf8_form(b"caption=\xff"));
+    }
 }

@@ -77,7 +77,7 @@ pub fn TextAreaField(
                 rows="3"
                 on:input=move |ev| set_count.set(event_target_value(&ev).chars().count())
             >
-                {value}
+                {crate::html::textarea_text(value)}
             </textarea>
             <p class=move || {
                 if count.get() > max { "field-hint counter over" } else { "field-hint counter" }

@@ -14,6 +14,7 @@ impl AltText {
         if alt.chars().count() > MAX_LEN {
             return Err(InvalidInput::new(format!("Alt text has at most {MAX_LEN} characters.")));
         }
+        super::refuse_controls(&alt, &[], "Alt text")?;
         Ok(Self(alt))
     }
 
@@ -31,5 +32,12 @@ mod tests {
         assert_eq!(AltText::parse("  a\n dog \t running ").unwrap().as_str(), "a dog running");
         assert!(AltText::parse(&"x".repeat(500)).is_ok());
         assert!(AltText::parse(&"x".repeat(501)).is_err());
+    }
+
+    #[test]
+    fn refuses_control_characters() {
+        for bad in ["a\u{0}dog", "\u{1b}[2J", "ding\u{7}", "a\u{202E}god"] {
+            assert!(AltText::parse(bad).is_err(), "{bad:?}");
+        }
     }
 }

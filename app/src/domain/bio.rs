@@ -15,9 +15,7 @@ impl Bio {
         if bio.chars().count() > MAX_LEN {
             return Err(InvalidInput::new(format!("A bio has at most {MAX_LEN} characters.")));
         }
-        if bio.chars().any(|c| c.is_control() && c != '\n') {
-            return Err(InvalidInput::new("A bio cannot contain control characters."));
-        }
+        super::refuse_controls(&bio, &['\n'], "A bio")?;
         Ok(Self(bio))
     }
 
@@ -37,5 +35,7 @@ mod tests {
         assert!(Bio::parse(&"x".repeat(151)).is_err());
         assert_eq!(Bio::parse("a\r\nb").unwrap().as_str(), "a\nb");
         assert!(Bio::parse("a\u{7}b").is_err());
+        assert!(Bio::parse("a\rb").is_err(), "a lone carriage return");
+        assert!(Bio::parse("a\u{202E}b").is_err());
     }
 }

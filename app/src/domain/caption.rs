@@ -25,9 +25,7 @@ impl Caption {
         if caption.chars().count() > MAX_LEN {
             return Err(InvalidInput::new(format!("A caption has at most {MAX_LEN} characters.")));
         }
-        if caption.chars().any(|c| c.is_control() && c != '\n' && c != '\t') {
-            return Err(InvalidInput::new("A caption cannot contain control characters."));
-        }
+        super::refuse_controls(&caption, &['\n', '\t'], "A caption")?;
         Ok(Self(caption))
     }
 
@@ -194,6 +192,14 @@ mod tests {
         assert!(Caption::parse("").is_ok());
         assert!(Caption::parse(&"x".repeat(2200)).is_ok());
         assert!(Caption::parse(&"x".repeat(2201)).is_err());
+    }
+
+    #[test]
+    fn captions_keep_line_breaks_and_tabs_but_no_other_controls() {
+        assert_eq!(Caption::parse("a\r\nb\tc").unwrap().as_str(), "a\nb\tc");
+        for bad in ["a\u{0}b", "\u{1b}[31m", "a\u{7}", "a\rb", "a\u{9b}b", "#tag\u{202E}"] {
+            assert!(Caption::parse(bad).is_err(), "{bad:?}");
+        }
     }
 
     proptest! {

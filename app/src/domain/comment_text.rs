@@ -17,9 +17,7 @@ impl CommentText {
         if text.chars().count() > MAX_LEN {
             return Err(InvalidInput::new(format!("A comment has at most {MAX_LEN} characters.")));
         }
-        if text.chars().any(|c| c.is_control() && c != '\n') {
-            return Err(InvalidInput::new("A comment cannot contain control characters."));
-        }
+        super::refuse_controls(&text, &['\n'], "A comment")?;
         Ok(Self(text))
     }
 
@@ -39,6 +37,10 @@ mod tests {
         assert_eq!(CommentText::parse(" nice ").unwrap().as_str(), "nice");
         assert!(CommentText::parse(&"é".repeat(1000)).is_ok());
         assert!(CommentText::parse(&"é".repeat(1001)).is_err());
+        assert_eq!(CommentText::parse("a\r\nb").unwrap().as_str(), "a\nb");
+        for bad in ["a\u{0}b", "\u{1b}[31mred", "a\u{7}", "a\u{202E}b", "a\tb"] {
+            assert!(CommentText::parse(bad).is_err(), "{bad:?}");
+        }
     }
 
     proptest! {
@@ -46,6 +48,7 @@ mod tests {
         fn accepted_text_is_trimmed_and_bounded(raw in "\\PC{0,1100}") {
             if let Ok(t) = CommentText::parse(&raw) {
                 prop_assert!(!t.as_str().is_empty() && t.as_str().chars().count() <= MAX_LEN);
+                prop_assert_eq!(crate::domain::forbidden_char(t.as_str(), &['\n']), None);
             }
         }
     }

@@ -14,7 +14,10 @@ impl Email {
             return Err(InvalidInput::new("Enter an email address."));
         }
         let invalid = || InvalidInput::new("Enter a valid email address, like name@example.com.");
-        if email.len() > 254 || email.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        if email.len() > 254
+            || email.chars().any(char::is_whitespace)
+            || super::forbidden_char(email, &[]).is_some()
+        {
             return Err(invalid());
         }
         let (local, domain) = email.split_once('@').ok_or_else(invalid)?;

@@ -17,9 +17,7 @@ impl FullName {
         if name.chars().count() > MAX_LEN {
             return Err(InvalidInput::new(format!("A name has at most {MAX_LEN} characters.")));
         }
-        if name.chars().any(char::is_control) {
-            return Err(InvalidInput::new("A name cannot contain control characters."));
-        }
+        super::refuse_controls(name, &[], "A name")?;
         Ok(Self(name.to_owned()))
     }
 
@@ -38,6 +36,8 @@ mod tests {
         assert_eq!(FullName::parse("  Ada Lovelace ").unwrap().as_str(), "Ada Lovelace");
         assert!(FullName::parse(" ").is_err());
         assert!(FullName::parse("a\u{0}b").is_err());
+        assert!(FullName::parse("Ada\nLovelace").is_err());
+        assert!(FullName::parse("Ada \u{202E}ecalevol").is_err());
         assert!(FullName::parse(&"名".repeat(60)).is_ok());
         assert!(FullName::parse(&"名".repeat(61)).is_err());
     }
@@ -48,6 +48,7 @@ mod tests {
             if let Ok(name) = FullName::parse(&raw) {
                 prop_assert_eq!(name.as_str(), name.as_str().trim());
                 prop_assert!(name.as_str().chars().count() <= MAX_LEN);
+                prop_assert_eq!(crate::domain::forbidden_char(name.as_str(), &[]), None);
             }
         }
     }

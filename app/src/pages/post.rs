@@ -148,7 +148,7 @@ fn OwnerTools(
                         rows="4"
                         on:input=move |ev| set_count.set(event_target_value(&ev).chars().count())
                     >
-                        {post.caption.clone()}
+                        {crate::html::textarea_text(post.caption.clone())}
                     </textarea>
                     <p class="field-hint counter">{move || count.get()} " / " {caption::MAX_LEN}</p>
                 </div>

@@ -31,8 +31,9 @@ pub async fn client_ip() -> Option<IpAddr> {
 }
 
 /// The signed-in user of one page render, looked up once: the nav, the page and its
-/// resources all ask for it. Provided only while a page is server-rendered (a render
-/// never signs anyone in or out); server functions, which may, look up afresh.
+/// resources all ask for it. The page handler puts one in the request's extensions (so it
+/// belongs to that request alone, whatever the reactive owners do); server functions,
+/// which may sign someone in or out, have none and look up afresh.
 #[derive(Clone, Default)]
 pub struct RenderUser(std::sync::Arc<tokio::sync::OnceCell<Option<CurrentUser>>>);
 
@@ -42,7 +43,9 @@ pub async fn current_user() -> Result<Option<CurrentUser>, AppError> {
         let session = current_session().await?;
         session::current_user(&state.pool, &session).await
     };
-    match use_context::<RenderUser>() {
+    let render_user =
+        use_context::<http::request::Parts>().and_then(|parts| parts.extensions.get::<RenderUser>().cloned());
+    match render_user {
         Some(RenderUser(cell)) => cell.get_or_try_init(lookup).await.cloned(),
         None => lookup().await,
     }

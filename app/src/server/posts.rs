@@ -181,9 +181,14 @@ pub async fn edit(
     alts: Vec<AltText>,
 ) -> Result<(), AppError> {
     let alts: Vec<String> = alts.into_iter().map(|a| a.as_str().to_owned()).collect();
+    // Refusals are decided before taking the write lock, so a stranger's edit costs
+    // other writers nothing; the SQL checks ownership again inside the transaction.
+    check_owner(state, owner_id, post_id).await?;
     let mut tx = state.pool.begin_with("BEGIN IMMEDIATE").await?;
     if !db::posts::update(&mut tx, post_id, owner_id, caption.as_str(), &alts).await? {
-        return Err(ownership_error(state, post_id).await);
+        // Deleted meanwhile: release the lock before looking up why.
+        tx.rollback().await?;
+        return Err(ownership_error(state, owner_id, post_id).await);
     }
     db::posts::set_tags(&mut tx, post_id, &caption.tags()).await?;
     // People newly mentioned by the edit are told; those already told are not told again.
@@ -193,10 +198,11 @@ pub async fn edit(
 }
 
 pub async fn delete(state: &AppState, owner_id: i64, post_id: i64) -> Result<(), AppError> {
+    check_owner(state, owner_id, post_id).await?;
     let mut tx = state.pool.begin_with("BEGIN IMMEDIATE").await?;
     let Some(stems) = db::posts::delete(&mut tx, post_id, owner_id).await? else {
-        drop(tx);
-        return Err(ownership_error(state, post_id).await);
+        tx.rollback().await?;
+        return Err(ownership_error(state, owner_id, post_id).await);
     };
     tx.commit().await?;
     remove_files_off_runtime(state, stems).await;
@@ -204,13 +210,24 @@ pub async fn delete(state: &AppState, owner_id: i64, post_id: i64) -> Result<(),
     Ok(())
 }
 
-/// 404 if the post does not exist, 403 if it is someone else's.
-async fn ownership_error(state: &AppState, post_id: i64) -> AppError {
-    match db::posts::find(&state.pool, post_id).await {
-        Ok(Some(_)) => AppError::Forbidden("Only the owner can change this post.".into()),
-        Ok(None) => not_found(),
-        Err(e) => e.into(),
+/// Refuses (404 or 403) unless `owner_id` owns the post. A plain read: never call it
+/// while holding a write transaction, which would wait for a second pool connection
+/// with the write lock held and stall every other writer.
+async fn check_owner(state: &AppState, owner_id: i64, post_id: i64) -> Result<(), AppError> {
+    match db::posts::owner_of(&state.pool, post_id).await? {
+        Some(owner) if owner == owner_id => Ok(()),
+        Some(_) => Err(forbidden()),
+        None => Err(not_found()),
     }
+}
+
+fn forbidden() -> AppError {
+    AppError::Forbidden("Only the owner can change this post.".into())
+}
+
+/// Why the SQL refused a change (404 or 403), asked after the transaction ended.
+async fn ownership_error(state: &AppState, owner_id: i64, post_id: i64) -> AppError {
+    check_owner(state, owner_id, post_id).await.err().unwrap_or_else(not_found)
 }
 
 /// A stored photo as pages show it (the post page and feed cards).

@@ -140,9 +140,11 @@ pub async fn add_comment(
     text: crate::domain::CommentText,
 ) -> Result<CommentView, AppError> {
     let mut tx = state.pool.begin_with("BEGIN IMMEDIATE").await?;
-    let id = db::comments::add(&mut tx, post_id, me.id, text.as_str())
-        .await?
-        .ok_or_else(|| AppError::NotFound("This post does not exist, or was deleted.".into()))?;
+    let Some(id) = db::comments::add(&mut tx, post_id, me.id, text.as_str()).await? else {
+        // End the transaction now rather than whenever the connection is next used.
+        tx.rollback().await?;
+        return Err(AppError::NotFound("This post does not exist, or was deleted.".into()));
+    };
     db::notifications::mention(&mut tx, me.id, post_id, Some(id), &mentions(text.as_str())).await?;
     tx.commit().await?;
     Ok(CommentView { id, username: me.username.clone(), text: text.as_str().to_owned(), can_delete: true })

@@ -45,7 +45,7 @@ pub fn parse_name(raw: &str) -> Result<String, AppError> {
     if name.chars().count() > NAME_MAX {
         return Err(AppError::BadRequest(format!("A token name has at most {NAME_MAX} characters.")));
     }
-    if name.chars().any(char::is_control) {
+    if crate::domain::forbidden_char(name, &[]).is_some() {
         return Err(AppError::BadRequest("A token name cannot contain control characters.".into()));
     }
     Ok(name.to_owned())
@@ -155,6 +155,7 @@ mod tests {
         assert!(parse_name("   ").is_err());
         assert!(parse_name(&"x".repeat(61)).is_err());
         assert!(parse_name("a\u{7}b").is_err());
+        assert!(parse_name("a\u{202E}b").is_err());
     }
 
     #[test]

@@ -100,7 +100,7 @@ fn json_error(status: StatusCode, message: &str) -> Response {
 
 /// Failures that did not come from a handler (a rejected query string, a body over the
 /// limit, a time-out) answer in the API's JSON error format too, keeping their message.
-async fn json_errors(req: Request, next: Next) -> Response {
+pub async fn json_errors(req: Request, next: Next) -> Response {
     let res = next.run(req).await;
     let is_json = res
         .headers()

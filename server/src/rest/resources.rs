@@ -323,6 +323,7 @@ pub async fn delete_like(
 }
 
 #[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct NewComment {
     /// 1 to 1,000 characters (trimmed).
     text: String,
@@ -351,8 +352,14 @@ pub async fn create_comment(
     body: Bytes,
 ) -> Result<Response, RestError> {
     let post_id = query.post_id()?;
-    let body: NewComment = serde_json::from_slice(&body)
-        .map_err(|e| bad(format!("The body must be JSON like {{\"text\": \"…\"}}: {e}")))?;
+    let malformed =
+        |e: &dyn std::fmt::Display| bad(format!("The body must be JSON like {{\"text\": \"…\"}}: {e}"));
+    // serde reads a struct from an array too (`["hello"]`); the API documents an object.
+    let body: serde_json::Value = serde_json::from_slice(&body).map_err(|e| malformed(&e))?;
+    if !body.is_object() {
+        return Err(malformed(&"it is not an object"));
+    }
+    let body: NewComment = serde_json::from_value(body).map_err(|e| malformed(&e))?;
     let text = CommentText::parse(&body.text).map_err(AppError::from)?;
     let comment = social::add_comment(&state, &me, post_id, text).await?;
     let object = CommentObject::new(comment.id, comment.username, comment.text, true);

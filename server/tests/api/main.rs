@@ -6,14 +6,17 @@
 
 mod accounts;
 mod concurrency;
+mod escaping;
 mod helpers;
 mod hostile;
 mod inspect;
+mod isolation;
 mod load;
 mod notifications;
 mod pages;
 mod posts;
 mod rest;
+mod robustness;
 mod search;
 mod security;
 mod sessions;

@@ -99,6 +99,11 @@ pub async fn find(pool: &SqlitePool, id: i64) -> Result<Option<PostRow>, sqlx::E
     .await
 }
 
+/// The owner of a post, if it exists.
+pub async fn owner_of(pool: &SqlitePool, id: i64) -> Result<Option<i64>, sqlx::Error> {
+    sqlx::query_scalar("SELECT owner_id FROM posts WHERE id = ?").bind(id).fetch_optional(pool).await
+}
+
 pub async fn images(pool: &SqlitePool, post_id: i64) -> Result<Vec<ImageRow>, sqlx::Error> {
     sqlx::query_as(
         "SELECT stem, width, height, thumb_width, thumb_height, alt FROM post_images \
