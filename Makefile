@@ -48,11 +48,13 @@ e2e: build
 # suite for a full minute, kill -9 under load, each fuzz target for FUZZ_SECS, and
 # schemathesis against the served OpenAPI document. About 15 minutes on 2 cores.
 soak: setup
-	$(TOOLCHAIN) SHUTTER_SOAK_SECS=$${SHUTTER_SOAK_SECS:-60} cargo test --locked -p server --test api -- --exact concurrency::sixty_four_people_at_once_keep_every_count_and_every_author
-	$(TOOLCHAIN) cargo test --locked -p server --test api -- --ignored --exact soak::kill_nine_under_load_loses_no_acknowledged_write
-	$(TOOLCHAIN) cargo build --locked -p server
-	bash .ci/schemathesis.sh target/debug/server
-	$(TOOLCHAIN) bash .ci/fuzz.sh
+	$(TOOLCHAIN) cargo build --locked -p server --tests
+	@status=0; \
+	  $(TOOLCHAIN) SHUTTER_SOAK_SECS=$${SHUTTER_SOAK_SECS:-60} cargo test --locked -p server --test api -- --exact concurrency::sixty_four_people_at_once_keep_every_count_and_every_author || status=1; \
+	  $(TOOLCHAIN) cargo test --locked -p server --test api -- --ignored --exact soak::kill_nine_under_load_loses_no_acknowledged_write || status=1; \
+	  $(TOOLCHAIN) bash .ci/fuzz.sh || status=1; \
+	  bash .ci/schemathesis.sh target/debug/server || status=1; \
+	  exit $$status
 
 # Measurements, never tests: see bench/ and the README's "Measured" section. Generated
 # databases are cached in target/bench-db/ (keyed by generator version and migrations);
