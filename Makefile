@@ -13,7 +13,7 @@ TOOLCHAIN := . target/toolchain.env &&
 DATA_DIR ?= ./data
 BIND ?= 127.0.0.1:3000
 
-.PHONY: setup build run watch test lint unit e2e fmt bench bench-pipeline bench-data bench-feed bench-http bench-rest demo backup clean
+.PHONY: setup build run watch test lint unit e2e soak fmt bench bench-pipeline bench-data bench-feed bench-http bench-rest demo backup clean
 
 setup:
 	@bash .ci/setup.sh
@@ -43,6 +43,18 @@ unit:
 
 e2e: build
 	cd end2end && npx playwright test
+
+# The slow suites (README, "Hostile-input, concurrency and soak suites"): the concurrency
+# suite for a full minute, kill -9 under load, each fuzz target for FUZZ_SECS, and
+# schemathesis against the served OpenAPI document. About 15 minutes on 2 cores.
+soak: setup
+	$(TOOLCHAIN) cargo build --locked -p server --tests
+	@status=0; \
+	  $(TOOLCHAIN) SHUTTER_SOAK_SECS=$${SHUTTER_SOAK_SECS:-60} cargo test --locked -p server --test api -- --exact concurrency::sixty_four_people_at_once_keep_every_count_and_every_author || status=1; \
+	  $(TOOLCHAIN) cargo test --locked -p server --test api -- --ignored --exact soak::kill_nine_under_load_loses_no_acknowledged_write || status=1; \
+	  $(TOOLCHAIN) bash .ci/fuzz.sh || status=1; \
+	  bash .ci/schemathesis.sh target/debug/server || status=1; \
+	  exit $$status
 
 # Measurements, never tests: see bench/ and the README's "Measured" section. Generated
 # databases are cached in target/bench-db/ (keyed by generator version and migrations);

@@ -5,10 +5,14 @@
 #![allow(clippy::unwrap_used)]
 
 mod accounts;
+mod concurrency;
 mod escaping;
 mod helpers;
+mod hostile;
+mod inspect;
 mod isolation;
 mod likes_order;
+mod load;
 mod notifications;
 mod pages;
 mod posts;
@@ -17,5 +21,6 @@ mod robustness;
 mod search;
 mod security;
 mod sessions;
+mod soak;
 mod social;
 mod throttle;

@@ -1,0 +1,138 @@
+//! Read-only looks at a server's data folder from beside it: a snapshot of every table
+//! and of the media folder (to prove a request changed nothing), and the rows behind the
+//! counts the site shows. It opens its own read-only connection, never the server's pool.
+
+use sqlx::{Connection, Row, SqliteConnection, sqlite::SqliteConnectOptions};
+use std::{
+    collections::BTreeMap,
+    path::{Path, PathBuf},
+};
+
+/// Tables whose rows change on every request by design (the session's expiry) or that
+/// only the migrator writes.
+const SKIPPED_TABLES: &[&str] = &["sessions", "_sqlx_migrations"];
+/// Columns a read may legitimately change: opening the notifications marks them seen,
+/// and a token records when it was last used.
+const VOLATILE_COLUMNS: &[(&str, &str)] =
+    &[("users", "notifications_seen"), ("access_tokens", "last_used_at")];
+
+/// Every row of every table (as SQLite quotes it, sorted) and every media file's size.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Snapshot {
+    pub tables: BTreeMap<String, Vec<String>>,
+    pub media: BTreeMap<String, u64>,
+}
+
+impl Snapshot {
+    /// What changed from `before` to `self`, in a few readable lines ("" if nothing).
+    pub fn changes_since(&self, before: &Snapshot) -> String {
+        let mut out = Vec::new();
+        for (table, rows) in &self.tables {
+            let old = before.tables.get(table).cloned().unwrap_or_default();
+            let added: Vec<_> = rows.iter().filter(|r| !old.contains(r)).take(3).collect();
+            let removed: Vec<_> = old.iter().filter(|r| !rows.contains(r)).take(3).collect();
+            if !added.is_empty() || !removed.is_empty() {
+                out.push(format!("{table}: +{added:?} -{removed:?}"));
+            }
+        }
+        if self.media != before.media {
+            let added: Vec<_> = self.media.keys().filter(|k| !before.media.contains_key(*k)).collect();
+            let removed: Vec<_> = before.media.keys().filter(|k| !self.media.contains_key(*k)).collect();
+            out.push(format!("media: +{added:?} -{removed:?}"));
+        }
+        out.join("; ")
+    }
+}
+
+pub struct Inspector {
+    conn: SqliteConnection,
+    data_dir: PathBuf,
+    /// `SELECT` of each table, built once from its columns.
+    queries: Vec<(String, String)>,
+}
+
+impl Inspector {
+    pub async fn open(data_dir: &Path) -> Self {
+        let options = SqliteConnectOptions::new().filename(data_dir.join("shutter.db")).read_only(true);
+        let mut conn = SqliteConnection::connect_with(&options).await.expect("read-only connection");
+        let tables: Vec<String> =
+            sqlx::query_scalar("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
+                .fetch_all(&mut conn)
+                .await
+                .expect("tables");
+        let mut queries = Vec::new();
+        for table in tables.into_iter().filter(|t| !SKIPPED_TABLES.contains(&t.as_str())) {
+            let columns: Vec<String> = sqlx::query_scalar("SELECT name FROM pragma_table_info(?)")
+                .bind(&table)
+                .fetch_all(&mut conn)
+                .await
+                .expect("columns");
+            let kept: Vec<String> = columns
+                .into_iter()
+                .filter(|c| !VOLATILE_COLUMNS.contains(&(table.as_str(), c.as_str())))
+                .map(|c| format!("quote(\"{c}\")"))
+                .collect();
+            queries.push((table.clone(), format!("SELECT {} FROM \"{table}\"", kept.join(" || ',' || "))));
+        }
+        Self { conn, data_dir: data_dir.to_owned(), queries }
+    }
+
+    pub async fn snapshot(&mut self) -> Snapshot {
+        let mut snapshot = Snapshot::default();
+        for (table, query) in &self.queries {
+            let mut rows: Vec<String> =
+                sqlx::query_scalar(query).fetch_all(&mut self.conn).await.expect("table rows");
+            rows.sort();
+            snapshot.tables.insert(table.clone(), rows);
+        }
+        snapshot.media = media_files(&self.data_dir.join("media"));
+        snapshot
+    }
+
+    /// One number from the database.
+    pub async fn count(&mut self, sql: &str) -> i64 {
+        sqlx::query(sql).fetch_one(&mut self.conn).await.expect(sql).get(0)
+    }
+
+    /// Rows of two columns, as text.
+    pub async fn pairs(&mut self, sql: &str) -> Vec<(String, String)> {
+        sqlx::query(sql)
+            .fetch_all(&mut self.conn)
+            .await
+            .expect(sql)
+            .iter()
+            .map(|r| (text(r, 0), text(r, 1)))
+            .collect()
+    }
+
+    pub async fn integrity_check(&mut self) -> String {
+        sqlx::query_scalar("PRAGMA integrity_check").fetch_one(&mut self.conn).await.expect("integrity_check")
+    }
+}
+
+/// A column as text, whatever its SQLite type.
+fn text(row: &sqlx::sqlite::SqliteRow, i: usize) -> String {
+    row.try_get::<String, _>(i)
+        .or_else(|_| row.try_get::<i64, _>(i).map(|v| v.to_string()))
+        .unwrap_or_default()
+}
+
+/// Files of the media folder (recursively) and their sizes.
+pub fn media_files(dir: &Path) -> BTreeMap<String, u64> {
+    let mut files = BTreeMap::new();
+    let mut stack = vec![dir.to_owned()];
+    while let Some(folder) = stack.pop() {
+        for entry in std::fs::read_dir(&folder).into_iter().flatten().flatten() {
+            let path = entry.path();
+            match entry.metadata() {
+                Ok(m) if m.is_dir() => stack.push(path),
+                Ok(m) => {
+                    let name = path.strip_prefix(dir).unwrap_or(&path).to_string_lossy().into_owned();
+                    files.insert(name, m.len());
+                }
+                Err(_) => {}
+            }
+        }
+    }
+    files
+}
