@@ -62,6 +62,11 @@ pub async fn get_people(
         "following" => false,
         _ => return Err(AppError::BadRequest("list must be \"followers\" or \"following\".".into())),
     };
+    // The cursor is the last username of the previous page: anything else is refused.
+    let after = match after.as_deref() {
+        None | Some("") => None,
+        Some(name) => Some(crate::domain::Username::parse(name)?.as_str().to_owned()),
+    };
     let reader = auth::current_user().await?.map(|u| u.id);
     social::people(&auth::state()?, reader, &username, followers, after).await
 }

@@ -11,7 +11,7 @@ use axum::{
     Json,
     body::Bytes,
     extract::{Path, Query, State},
-    http::{StatusCode, Uri},
+    http::{HeaderMap, StatusCode, Uri, header},
     response::{IntoResponse, Response},
 };
 use serde::{Deserialize, Serialize};
@@ -343,15 +343,30 @@ pub struct NewComment {
         (status = 429, description = "Too many failed sign-ins (Basic credentials); see Retry-After", body = ApiError),
         (status = 404, description = "No such post", body = ApiError),
         (status = 413, description = "Body too large", body = ApiError),
+        (status = 415, description = "The body is declared as something else than JSON", body = ApiError),
     )
 )]
 pub async fn create_comment(
     State(state): State<AppState>,
     Caller(me): Caller,
     Query(query): Query<PostIdQuery>,
+    headers: HeaderMap,
     body: Bytes,
 ) -> Result<Response, RestError> {
     let post_id = query.post_id()?;
+    // A body declared as something else than JSON is refused as such (415); an
+    // undeclared one is read as JSON and refused as malformed if it is not.
+    let declared_not_json = headers.get(header::CONTENT_TYPE).is_some_and(|v| {
+        let essence = v.to_str().unwrap_or_default().split(';').next().unwrap_or_default().trim();
+        let essence = essence.to_ascii_lowercase();
+        essence != "application/json" && !essence.ends_with("+json")
+    });
+    if declared_not_json {
+        return Err(AppError::UnsupportedMedia(
+            "The body must be JSON (Content-Type: application/json).".into(),
+        )
+        .into());
+    }
     let malformed =
         |e: &dyn std::fmt::Display| bad(format!("The body must be JSON like {{\"text\": \"…\"}}: {e}"));
     // serde reads a struct from an array too (`["hello"]`); the API documents an object.
