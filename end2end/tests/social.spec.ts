@@ -64,6 +64,8 @@ test.describe('follows', () => {
     browser,
     javaScriptEnabled,
   }) => {
+    // Two people and about fifteen page loads: more than the default 30 s on a busy machine.
+    test.setTimeout(60_000);
     const me = await signUp(page);
     const mine = await apiCreatePost(page, `Mine by ${me.username}`);
     const them = await otherPage(browser);
