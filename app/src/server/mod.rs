@@ -10,6 +10,7 @@ pub mod media;
 pub mod notifications;
 pub mod password;
 pub mod posts;
+pub mod profiles;
 pub mod search;
 pub mod session;
 pub mod social;

@@ -2,9 +2,9 @@
 //! them; showing the first page marks everything on it as seen.
 
 use crate::{
-    dto::{Author, Notification, NotificationKind, NotificationsPage, UNREAD_CAP, thumb_url},
+    dto::{Author, Notification, NotificationKind, NotificationsPage, UNREAD_CAP},
     error::AppError,
-    server::{db, state::AppState},
+    server::{db, media::Variant, state::AppState},
 };
 
 /// Notifications per page.
@@ -47,7 +47,7 @@ pub async fn page(state: &AppState, me: i64, before: Option<i64>) -> Result<Noti
                 kind: kind(&row.kind)?,
                 actor: Author::new(row.actor_username, row.actor_full_name, row.actor_avatar.as_deref()),
                 post_id: row.post_id,
-                post_thumb_url: row.post_stem.as_deref().map(thumb_url),
+                post_thumb_url: row.post_stem.map(|stem| Variant::Thumbnail.url(&stem)),
                 comment_text: row.comment_text,
                 created_at: row.created_at,
                 unread: row.id > seen,

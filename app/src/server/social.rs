@@ -3,9 +3,15 @@
 
 use crate::{
     domain::caption::mentions,
-    dto::{Author, CommentView, FeedCard, FeedPage, LikeState, thumb_url},
+    dto::{Author, CommentView, FeedCard, FeedPage, LikeState},
     error::AppError,
-    server::{accounts::user_id_of, db, posts, state::AppState},
+    server::{
+        accounts::user_id_of,
+        db,
+        media::{Variant, avatar_url},
+        posts,
+        state::AppState,
+    },
 };
 
 /// Posts per feed page.
@@ -168,7 +174,7 @@ pub const PEOPLE_PAGE: i64 = 50;
 fn person(row: db::follows::PersonRow, reader: Option<i64>) -> crate::dto::Person {
     crate::dto::Person {
         i_follow: reader.filter(|me| *me != row.id).map(|_| row.i_follow),
-        avatar_url: row.avatar.as_deref().map(thumb_url),
+        avatar_url: avatar_url(row.avatar.as_deref()),
         username: row.username,
         full_name: row.full_name,
     }
@@ -207,7 +213,7 @@ pub async fn explore(state: &AppState, me: i64) -> Result<crate::dto::Explore, A
         .into_iter()
         .map(|r| crate::dto::PostThumb {
             id: r.id,
-            thumb_url: thumb_url(&r.stem),
+            thumb_url: Variant::Thumbnail.url(&r.stem),
             alt: r.alt,
             photo_count: r.photo_count as u32,
         })
