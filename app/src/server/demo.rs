@@ -175,7 +175,7 @@ pub async fn fill(state: &AppState) -> Result<String, AppError> {
     for &post in &post_ids {
         for &user in &ids {
             if dice.below(3) == 0 {
-                db::likes::like(&state.pool, user, post).await?;
+                super::social::like_post(state, user, post).await?;
             }
         }
         for _ in 0..dice.below(4) {

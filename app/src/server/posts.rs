@@ -1,6 +1,7 @@
-//! The post rules: create (1–10 photos, processed off the runtime, files and rows commit
-//! together or not at all), edit and delete (owner only, enforced in the SQL), and the
-//! reads behind post pages, profiles and tag pages.
+//! Posts: create (1–10 photos, processed off the runtime by `media::uploads`; files and
+//! rows commit together or not at all), edit and delete (`policy::may_change_post`,
+//! enforced again in the SQL), and the reads behind post pages and the grids of profiles
+//! and tags.
 
 use crate::{
     domain::{AltText, Caption, caption::mentions},
@@ -12,13 +13,15 @@ use crate::{
             Shape, Upload, Variant, remove_files_off_runtime,
             uploads::{Stored, process_off_runtime},
         },
+        page::PageSize,
+        policy,
         state::AppState,
     },
 };
 
 pub use crate::domain::MAX_PHOTOS;
 /// Posts per grid page.
-pub const GRID_PAGE: i64 = 24;
+pub const GRID_PAGE: PageSize = PageSize::fixed(24);
 
 pub async fn create(
     state: &AppState,
@@ -117,14 +120,10 @@ pub async fn delete(state: &AppState, owner_id: i64, post_id: i64) -> Result<(),
 /// with the write lock held and stall every other writer.
 async fn check_owner(state: &AppState, owner_id: i64, post_id: i64) -> Result<(), AppError> {
     match db::posts::owner_of(&state.pool, post_id).await? {
-        Some(owner) if owner == owner_id => Ok(()),
-        Some(_) => Err(forbidden()),
+        Some(owner) if policy::may_change_post(Some(owner_id), owner) => Ok(()),
+        Some(_) => Err(policy::change_post_refused()),
         None => Err(not_found()),
     }
-}
-
-fn forbidden() -> AppError {
-    AppError::Forbidden("Only the owner can change this post.".into())
 }
 
 /// Why the SQL refused a change (404 or 403), asked after the transaction ended.
@@ -149,12 +148,12 @@ pub async fn view(state: &AppState, viewer_id: Option<i64>, post_id: i64) -> Res
     let post = db::posts::find(&state.pool, post_id).await?.ok_or_else(not_found)?;
     let photos = db::posts::images(&state.pool, post_id).await?.into_iter().map(photo).collect();
     let (count, liked) = db::likes::state(&state.pool, viewer_id.unwrap_or(0), post_id).await?;
-    let is_owner = viewer_id == Some(post.owner_id);
+    let is_owner = policy::may_change_post(viewer_id, post.owner_id);
     let comments = db::comments::of_post(&state.pool, post_id)
         .await?
         .into_iter()
         .map(|c| crate::dto::CommentView {
-            can_delete: is_owner || viewer_id == Some(c.owner_id),
+            can_delete: policy::may_delete_comment(viewer_id, c.owner_id, post.owner_id),
             id: c.id,
             username: c.username,
             text: c.text,
@@ -164,7 +163,7 @@ pub async fn view(state: &AppState, viewer_id: Option<i64>, post_id: i64) -> Res
         comments,
         likes: crate::dto::LikeState { count, liked },
         id: post.id,
-        is_owner: viewer_id == Some(post.owner_id),
+        is_owner,
         owner: Author::new(post.username, post.full_name, post.avatar.as_deref()),
         caption: post.caption,
         created_at: post.created_at,
@@ -173,8 +172,10 @@ pub async fn view(state: &AppState, viewer_id: Option<i64>, post_id: i64) -> Res
 }
 
 fn grid_page(rows: Vec<db::posts::ThumbRow>) -> GridPage {
-    let next_before = (rows.len() as i64 == GRID_PAGE).then(|| rows.last().map(|r| r.id)).flatten();
-    let posts = rows
+    let page = GRID_PAGE.page(rows);
+    let next_before = page.next(|r| r.id);
+    let posts = page
+        .items
         .into_iter()
         .map(|r| PostThumb {
             id: r.id,
@@ -192,13 +193,16 @@ pub async fn profile_grid(
     before: Option<i64>,
 ) -> Result<GridPage, AppError> {
     let owner = super::accounts::user_id_of(state, username).await?;
-    let rows = db::posts::grid_of_owner(&state.pool, owner, before.unwrap_or(i64::MAX), GRID_PAGE).await?;
+    let rows =
+        db::posts::grid_of_owner(&state.pool, owner, before.unwrap_or(i64::MAX), GRID_PAGE.fetch_limit())
+            .await?;
     Ok(grid_page(rows))
 }
 
 pub async fn tag_grid(state: &AppState, tag: &str, before: Option<i64>) -> Result<GridPage, AppError> {
     let tag = crate::domain::caption::tag_key(tag);
-    let rows = db::posts::grid_of_tag(&state.pool, &tag, before.unwrap_or(i64::MAX), GRID_PAGE).await?;
+    let rows = db::posts::grid_of_tag(&state.pool, &tag, before.unwrap_or(i64::MAX), GRID_PAGE.fetch_limit())
+        .await?;
     if rows.is_empty() && before.is_none() {
         return Err(AppError::NotFound(format!("No posts are tagged #{tag}.")));
     }
