@@ -78,7 +78,13 @@ pub trait MediaStore: Send + Sync + 'static {
 
     /// Removes every variant of `stem`, trying them all; answers the last failure.
     fn delete_variants(&self, stem: &str) -> io::Result<()> {
-        Variant::ALL.iter().fold(Ok(()), |result, v| self.delete(&v.file_name(stem)).and(result))
+        let mut result = Ok(());
+        for variant in Variant::ALL {
+            if let Err(e) = self.delete(&variant.file_name(stem)) {
+                result = Err(e);
+            }
+        }
+        result
     }
 }
 
