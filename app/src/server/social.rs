@@ -1,5 +1,6 @@
-//! The social rules: follow and unfollow (never yourself; twice is once), the feed, and
-//! likes (one per person and post, whatever the concurrency).
+//! The social side: follow and unfollow (never yourself; twice is once), the feed, likes
+//! (one per person and post, whatever the concurrency; one path for the heart and the
+//! REST API), comments, lists of people and explore.
 
 use crate::{
     domain::caption::mentions,

@@ -215,4 +215,25 @@ mod tests {
         assert!(fs::read_dir(&dir).unwrap().next().is_none(), "no temporary file left");
         fs::remove_dir_all(dir).unwrap();
     }
+
+    #[test]
+    fn a_photo_is_stored_and_removed_as_all_its_variants() {
+        let dir = std::env::temp_dir().join(format!("shutter-store-{}", new_stem().unwrap()));
+        let store = LocalStore::open(&dir).unwrap();
+        let encoded = |jpeg: &[u8]| crate::server::media::pipeline::Encoded {
+            jpeg: jpeg.to_vec(),
+            width: 1,
+            height: 1,
+        };
+        let photo = Processed { full: encoded(b"full"), thumb: encoded(b"thumb") };
+        let stem = new_stem().unwrap();
+        store.put_variants(&stem, &photo).unwrap();
+        let mut names: Vec<String> = store.names().unwrap().map(Result::unwrap).collect();
+        names.sort();
+        assert_eq!(names, [Variant::Full.file_name(&stem), Variant::Thumbnail.file_name(&stem)]);
+        assert_eq!(store.get(&Variant::Thumbnail.file_name(&stem)).unwrap().as_deref(), Some(&b"thumb"[..]));
+        store.delete_variants(&stem).unwrap();
+        assert_eq!(store.names().unwrap().count(), 0);
+        fs::remove_dir_all(dir).unwrap();
+    }
 }
