@@ -120,7 +120,7 @@ pub async fn app_state(config: &Config, pool: sqlx::SqlitePool) -> anyhow::Resul
 
     let media: Arc<dyn app::server::media::MediaStore> =
         Arc::new(LocalStore::open(config.data_dir.join("media")).context("cannot open the media folder")?);
-    let swept = app::server::posts::sweep_orphan_files(&pool, media.clone())
+    let swept = app::server::media::sweep_orphan_files(&pool, media.clone())
         .await
         .map_err(|e| anyhow::anyhow!("cannot sweep the media folder: {e}"))?;
     if swept > 0 {
