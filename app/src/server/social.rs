@@ -134,13 +134,14 @@ pub async fn feed_page_ids(
     lte: Option<i64>,
 ) -> Result<(Vec<i64>, i64), AppError> {
     let size = size.get();
-    let offset = size
-        .checked_mul(page)
-        .filter(|offset| offset.checked_add(size).is_some())
-        .ok_or_else(|| AppError::BadRequest("page × size is too large.".into()))?;
     let lte = match lte {
         Some(lte) => lte,
         None => db::feed::newest_id(&state.pool, me).await?.unwrap_or(0),
+    };
+    // A page so far that its offset does not fit in SQLite's integers is past the end of
+    // any feed: empty, like every page after the last.
+    let Some(offset) = size.checked_mul(page).filter(|offset| offset.checked_add(size).is_some()) else {
+        return Ok((Vec::new(), lte));
     };
     let ids = db::feed::ids(&state.pool, me, lte, size, offset).await?;
     Ok((ids, lte))

@@ -106,14 +106,14 @@ pub async fn list_posts(
     let size = PageSize::requested(count("size", query.size.as_deref(), DEFAULT_SIZE)?)?;
     let page = count("page", query.page.as_deref(), 0)?;
     let lte = query.postid_lte.as_deref().map(|raw| count("postid_lte", Some(raw), 0)).transpose()?;
-    let next_page = page.checked_add(1).ok_or_else(|| bad("page is too large.".into()))?;
     let (ids, lte) = social::feed_page_ids(&state, me.id, size, page, lte).await?;
     // SPEC 5 pages by offset, and a full page always links the next one (the page
     // helper's one-row look-ahead is for the keyset lists of the site).
-    let next = if (ids.len() as i64) < size.get() {
-        String::new()
-    } else {
-        format!("/api/v1/posts/?size={}&page={next_page}&postid_lte={lte}", size.get())
+    let next = match page.checked_add(1) {
+        Some(next_page) if ids.len() as i64 >= size.get() => {
+            format!("/api/v1/posts/?size={}&page={next_page}&postid_lte={lte}", size.get())
+        }
+        _ => String::new(),
     };
     let url = uri.path_and_query().map(|pq| pq.as_str().to_owned()).unwrap_or_else(|| uri.path().to_owned());
     let results = ids.into_iter().map(|postid| PostLink { postid, url: post_url(postid) }).collect();
@@ -203,7 +203,7 @@ pub struct PostDetail {
     get,
     path = "/api/v1/posts/{postid}/",
     tag = "posts",
-    params(("postid" = i64, Path, description = "The post's id")),
+    params(("postid" = i64, Path, minimum = 1, description = "The post's id")),
     responses(
         (status = 200, description = "The post", body = PostDetail),
         (status = 400, description = "postid is not a positive number", body = ApiError),
@@ -306,7 +306,7 @@ pub async fn create_like(
     delete,
     path = "/api/v1/likes/{likeid}/",
     tag = "likes",
-    params(("likeid" = i64, Path, description = "The like's id")),
+    params(("likeid" = i64, Path, minimum = 1, description = "The like's id")),
     responses(
         (status = 204, description = "Removed"),
         (status = 400, description = "likeid is not a positive number", body = ApiError),
@@ -327,7 +327,13 @@ pub async fn delete_like(
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewComment {
-    /// 1 to 1,000 characters (trimmed).
+    /// 1 to 1,000 characters (trimmed), not all spaces, no control characters but line
+    /// breaks, no bidirectional overrides (the pattern states the same in a regex).
+    #[schema(
+        min_length = 1,
+        max_length = 1000,
+        pattern = r"^[^\u0000-\u0009\u000B-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069]*[^\s\u0000-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069][^\u0000-\u0009\u000B-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069]*$"
+    )]
     text: String,
 }
 
@@ -388,7 +394,7 @@ pub async fn create_comment(
     delete,
     path = "/api/v1/comments/{commentid}/",
     tag = "comments",
-    params(("commentid" = i64, Path, description = "The comment's id")),
+    params(("commentid" = i64, Path, minimum = 1, description = "The comment's id")),
     responses(
         (status = 204, description = "Deleted"),
         (status = 400, description = "commentid is not a positive number", body = ApiError),

@@ -328,6 +328,25 @@ async fn the_listing_size_is_capped_at_100() {
 }
 
 #[tokio::test]
+async fn a_page_past_the_end_is_empty_however_far() {
+    let api = Api::new().await;
+    let (ada, auth) = api.user("ada").await;
+    api.post_photo(&ada, "one").await;
+    // Any page the document allows (size ≤ 100, page ≥ 0) is a page: past the end, and so
+    // far that its offset overflows, it is empty and links no further.
+    for query in [
+        "page=1",
+        "page=9223372036854775807",
+        "size=100&page=92233720368547759",
+        "size=0&page=9223372036854775807",
+    ] {
+        let res = api.get(&format!("/api/v1/posts/?{query}"), &auth).await;
+        assert_eq!(res.status, StatusCode::OK, "{query}: {}", res.body);
+        assert_eq!((ids(&res), res.body["next"].clone()), (vec![], json!("")), "{query}");
+    }
+}
+
+#[tokio::test]
 async fn bad_numbers_are_400() {
     let api = Api::new().await;
     let (_, auth) = api.user("ada").await;
