@@ -14,6 +14,7 @@ mod isolation;
 mod likes_order;
 mod load;
 mod notifications;
+mod page_status;
 mod pages;
 mod posts;
 mod rest;
