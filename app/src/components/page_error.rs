@@ -50,17 +50,18 @@ fn set_status(code: u16) {
 mod tests {
     use super::*;
     use leptos_axum::ResponseOptions;
+    use leptos_router::{components::Router, location::RequestUrl};
 
     /// The HTML of `PageError` for `error`, and the status it set on the response.
     fn render(error: AppError) -> (String, Option<http::StatusCode>) {
         let owner = Owner::new();
         owner.with(|| {
             leptos_meta::provide_meta_context();
-            provide_context(leptos_router::location::RequestUrl::new("/somewhere/"));
+            provide_context(RequestUrl::new("/somewhere/"));
             let response = ResponseOptions::default();
             provide_context(response.clone());
-            let html = view! { <leptos_router::components::Router><PageError error /></leptos_router::components::Router> }.to_html();
-            let status = response.0.read().unwrap().status;
+            let html = view! { <Router><PageError error /></Router> }.to_html();
+            let status = response.0.read().ok().and_then(|parts| parts.status);
             (html, status)
         })
     }
