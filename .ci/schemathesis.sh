@@ -5,6 +5,10 @@
 # folder, makes a person with a post, a comment and a token, then runs every check of
 # schemathesis on every operation (ST_MAX_EXAMPLES examples each, default 200). The
 # report is in target/soak/schemathesis/. Fails if schemathesis finds a failure.
+# One check is left out: `ignored_auth` sends many invalid Basic credentials from this one
+# address and accepts only 401/403, but after 20 wrong passwords per 15 minutes an address
+# is answered 429 (the password throttle, documented in the OpenAPI document). Refusing
+# invalid credentials, and the throttle, are tested in server/tests/api/{rest,throttle}.rs.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 server=${1:?usage: .ci/schemathesis.sh <server binary>}
@@ -41,6 +45,7 @@ echo "schemathesis: $base/api/v1/openapi.json"
 "$venv/bin/st" run "$base/api/v1/openapi.json" \
   --header "Authorization: Bearer $token" \
   --checks all \
+  --exclude-checks ignored_auth \
   --max-examples "${ST_MAX_EXAMPLES:-200}" \
   --seed 1 \
   --workers 2 \

@@ -28,10 +28,11 @@ pub struct Author {
     pub avatar_url: Option<String>,
 }
 
+#[cfg(feature = "ssr")]
 impl Author {
     /// From the stored row: the avatar as its file stem, if any.
     pub fn new(username: String, full_name: String, avatar_stem: Option<&str>) -> Self {
-        Self { username, full_name, avatar_url: avatar_stem.map(thumb_url) }
+        Self { username, full_name, avatar_url: crate::server::media::avatar_url(avatar_stem) }
     }
 }
 
@@ -92,16 +93,6 @@ pub struct Profile {
     /// Whether the signed-in reader follows them; `None` for visitors and for oneself.
     pub i_follow: Option<bool>,
     pub is_me: bool,
-}
-
-/// The address of a stored file.
-pub fn media_url(stem: &str) -> String {
-    format!("/uploads/{stem}.jpg")
-}
-
-/// The address of a stored file's thumbnail.
-pub fn thumb_url(stem: &str) -> String {
-    format!("/uploads/{stem}_t.jpg")
 }
 
 /// The like button's state: how many, and whether the reader is one of them.

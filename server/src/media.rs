@@ -6,9 +6,9 @@ use app::{
     domain::{AltText, Caption},
     error::AppError,
     server::{
-        media::{pipeline::MAX_BYTES, store::is_valid_name},
-        posts::{self, MAX_PHOTOS, Upload},
-        session,
+        media::{Upload, pipeline::MAX_BYTES, store},
+        posts::{self, MAX_PHOTOS},
+        profiles, session,
         state::AppState,
     },
 };
@@ -181,7 +181,7 @@ pub async fn upload_avatar(
         if bytes.is_empty() {
             return Err(AppError::BadRequest("Choose a photo for your avatar.".into()));
         }
-        posts::set_avatar(&state, user_id, bytes).await
+        profiles::set_avatar(&state, user_id, bytes).await
     }
     .await;
     match result {
@@ -198,10 +198,9 @@ pub async fn upload_avatar(
 /// the name is the ETag and caches may keep the file forever.
 pub async fn serve(State(state): State<AppState>, Path(name): Path<String>, headers: HeaderMap) -> Response {
     let not_found = || error_response(&AppError::NotFound("No such file.".into()));
-    if !is_valid_name(&name) {
+    let Some(etag) = store::etag(&name) else {
         return not_found();
-    }
-    let etag = format!("\"{}\"", name.trim_end_matches(".jpg"));
+    };
     if headers.get(header::IF_NONE_MATCH).and_then(|v| v.to_str().ok()).is_some_and(|v| v == etag || v == "*")
     {
         return (StatusCode::NOT_MODIFIED, [(header::ETAG, etag)]).into_response();

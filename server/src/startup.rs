@@ -1,7 +1,7 @@
 //! Builds the application: database, session store, state, router and middleware; then
 //! serves it until SIGTERM or Ctrl-C.
 
-use crate::{config::Config, connections, database, media, middleware};
+use crate::{config::Config, connections, database, media, middleware, telemetry};
 use anyhow::Context;
 use app::{
     error::AppError,
@@ -21,8 +21,13 @@ use std::{net::SocketAddr, sync::Arc, time::Duration};
 use tokio::net::TcpListener;
 use tower::ServiceExt;
 use tower_http::{
-    catch_panic::CatchPanicLayer, compression::CompressionLayer, limit::RequestBodyLimitLayer,
-    services::ServeDir, timeout::TimeoutLayer, trace::TraceLayer,
+    catch_panic::CatchPanicLayer,
+    compression::CompressionLayer,
+    limit::RequestBodyLimitLayer,
+    request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer},
+    services::ServeDir,
+    timeout::TimeoutLayer,
+    trace::TraceLayer,
 };
 use tower_sessions::{ExpiredDeletion, Expiry, SessionManagerLayer, cookie::SameSite};
 use tower_sessions_sqlx_store::SqliteStore;
@@ -115,7 +120,7 @@ pub async fn app_state(config: &Config, pool: sqlx::SqlitePool) -> anyhow::Resul
 
     let media: Arc<dyn app::server::media::MediaStore> =
         Arc::new(LocalStore::open(config.data_dir.join("media")).context("cannot open the media folder")?);
-    let swept = app::server::posts::sweep_orphan_files(&pool, media.clone())
+    let swept = app::server::media::sweep_orphan_files(&pool, media.clone())
         .await
         .map_err(|e| anyhow::anyhow!("cannot sweep the media folder: {e}"))?;
     if swept > 0 {
@@ -229,7 +234,9 @@ fn router(
         .layer(CompressionLayer::new())
         .layer(axum::middleware::from_fn(middleware::security_headers))
         .layer(CatchPanicLayer::custom(|_| middleware::error_response(&AppError::Internal)))
-        .layer(TraceLayer::new_for_http())
+        .layer(TraceLayer::new_for_http().make_span_with(telemetry::request_span))
+        .layer(PropagateRequestIdLayer::new(telemetry::REQUEST_ID))
+        .layer(SetRequestIdLayer::new(telemetry::REQUEST_ID, MakeRequestUuid))
         // Outermost: no request can inherit another's reactive owner (request_scope.rs).
         .layer(axum::middleware::from_fn(crate::request_scope::isolate_reactive_owner))
         .with_state(state)

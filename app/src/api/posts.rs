@@ -10,7 +10,7 @@ use leptos::prelude::*;
 #[cfg(feature = "ssr")]
 use crate::{
     domain::{AltText, Caption},
-    server::{auth, posts},
+    server::{auth, posts, profiles},
 };
 
 #[cfg(feature = "ssr")]
@@ -43,7 +43,7 @@ pub async fn delete_post(id: i64) -> Result<(), AppError> {
 
 #[server(prefix = "/api/fn", endpoint = "profile")]
 pub async fn get_profile(username: String) -> Result<Profile, AppError> {
-    posts::profile(&auth::state()?, viewer_id().await?, &username).await
+    profiles::profile(&auth::state()?, viewer_id().await?, &username).await
 }
 
 #[server(prefix = "/api/fn", endpoint = "profile_grid")]

@@ -20,9 +20,13 @@ pub fn FeedCardView(card: FeedCard) -> impl IntoView {
     let post_href = format!("/posts/{}/", card.id);
     let owner_href = format!("/users/{}/", card.owner.username);
     let burst = RwSignal::new(false);
+    // How many double-clicks showed the burst: a lasting trace of a short animation, so
+    // that a test need not catch the animation itself.
+    let bursts = RwSignal::new(0u32);
     let on_double_click = move |_| {
         likes.set(true);
         burst.set(true);
+        bursts.update(|n| *n += 1);
         set_timeout(move || burst.set(false), std::time::Duration::from_millis(700));
     };
     let more = (card.comment_count > card.first_comments.len() as i64)
@@ -40,7 +44,13 @@ pub fn FeedCardView(card: FeedCard) -> impl IntoView {
             </header>
             <div class="photo-frame" on:dblclick=on_double_click>
                 <Photos photos=card.photos />
-                <span class=move || if burst.get() { "burst show" } else { "burst" } aria-hidden="true">"♥"</span>
+                <span
+                    class=move || if burst.get() { "burst show" } else { "burst" }
+                    data-bursts=move || bursts.get()
+                    aria-hidden="true"
+                >
+                    "♥"
+                </span>
             </div>
             <div class="post-body">
                 <div class="actions-row">

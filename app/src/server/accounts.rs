@@ -171,7 +171,7 @@ pub async fn delete_account(
     let media = db::posts::media_of_user(&state.pool, me.id).await?;
     db::users::delete(&state.pool, me.id).await?;
     session::end(session).await?;
-    super::posts::remove_files_off_runtime(state, media).await;
+    super::media::remove_files_off_runtime(state, media).await;
     tracing::info!(user_id = me.id, "account deleted");
     Ok(())
 }

@@ -5,7 +5,7 @@
 use crate::{
     domain::{AltText, Caption, CommentText, Password},
     error::AppError,
-    server::{db, posts, state::AppState},
+    server::{db, media::Upload, posts, profiles, state::AppState},
 };
 use image::{ImageFormat, Rgb, RgbImage};
 use std::io::Cursor;
@@ -138,7 +138,7 @@ pub async fn fill(state: &AppState) -> Result<String, AppError> {
         let id = db::users::insert(&state.pool, user).await?;
         db::users::update_profile(&state.pool, id, full_name, &format!("{username}@demo.invalid"), bio)
             .await?;
-        posts::set_avatar(state, id, painting(&mut dice, 400, 400)).await?;
+        profiles::set_avatar(state, id, painting(&mut dice, 400, 400)).await?;
         ids.push(id);
     }
     let mut post_ids = Vec::new();
@@ -151,7 +151,7 @@ pub async fn fill(state: &AppState) -> Result<String, AppError> {
             let uploads = (0..photos)
                 .map(|_| {
                     let (w, h) = [(1080, 1080), (1080, 1350), (1440, 960)][dice.below(3)];
-                    posts::Upload {
+                    Upload {
                         bytes: painting(&mut dice, w, h),
                         alt: AltText::parse("A generated landscape").unwrap_or_default(),
                     }
@@ -175,7 +175,7 @@ pub async fn fill(state: &AppState) -> Result<String, AppError> {
     for &post in &post_ids {
         for &user in &ids {
             if dice.below(3) == 0 {
-                db::likes::like(&state.pool, user, post).await?;
+                super::social::like_post(state, user, post).await?;
             }
         }
         for _ in 0..dice.below(4) {

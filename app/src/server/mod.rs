@@ -1,5 +1,6 @@
 //! Everything that only runs on the server: state, sessions, authentication, the
-//! services that hold the rules, and the only place SQL lives (`db`).
+//! services (one module per area of the product), who may do what (`policy`), pages of
+//! lists (`page`), media, and the only place SQL lives (`db`).
 
 pub mod accounts;
 pub mod api_auth;
@@ -8,8 +9,11 @@ pub mod db;
 pub mod demo;
 pub mod media;
 pub mod notifications;
+pub mod page;
 pub mod password;
+pub mod policy;
 pub mod posts;
+pub mod profiles;
 pub mod search;
 pub mod session;
 pub mod social;

@@ -2,13 +2,13 @@
 //! them; showing the first page marks everything on it as seen.
 
 use crate::{
-    dto::{Author, Notification, NotificationKind, NotificationsPage, UNREAD_CAP, thumb_url},
+    dto::{Author, Notification, NotificationKind, NotificationsPage, UNREAD_CAP},
     error::AppError,
-    server::{db, state::AppState},
+    server::{db, media::Variant, page::PageSize, state::AppState},
 };
 
 /// Notifications per page.
-pub const PAGE: i64 = 20;
+pub const PAGE: PageSize = PageSize::fixed(20);
 
 pub async fn unread(state: &AppState, me: i64) -> Result<i64, AppError> {
     Ok(db::notifications::unread(&state.pool, me, UNREAD_CAP).await?)
@@ -32,14 +32,17 @@ fn kind(raw: &str) -> Result<NotificationKind, AppError> {
 /// back with `unread`.
 pub async fn page(state: &AppState, me: i64, before: Option<i64>) -> Result<NotificationsPage, AppError> {
     let seen = db::notifications::seen(&state.pool, me).await?;
-    let rows = db::notifications::page(&state.pool, me, before.unwrap_or(i64::MAX), PAGE).await?;
+    let rows =
+        db::notifications::page(&state.pool, me, before.unwrap_or(i64::MAX), PAGE.fetch_limit()).await?;
     if before.is_none()
         && let Some(newest) = rows.first()
     {
         db::notifications::mark_seen(&state.pool, me, newest.id).await?;
     }
-    let next_before = (rows.len() as i64 == PAGE).then(|| rows.last().map(|r| r.id)).flatten();
-    let items = rows
+    let page = PAGE.page(rows);
+    let next_before = page.next(|r| r.id);
+    let items = page
+        .items
         .into_iter()
         .map(|row| {
             Ok(Notification {
@@ -47,7 +50,7 @@ pub async fn page(state: &AppState, me: i64, before: Option<i64>) -> Result<Noti
                 kind: kind(&row.kind)?,
                 actor: Author::new(row.actor_username, row.actor_full_name, row.actor_avatar.as_deref()),
                 post_id: row.post_id,
-                post_thumb_url: row.post_stem.as_deref().map(thumb_url),
+                post_thumb_url: row.post_stem.map(|stem| Variant::Thumbnail.url(&stem)),
                 comment_text: row.comment_text,
                 created_at: row.created_at,
                 unread: row.id > seen,

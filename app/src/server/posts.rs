@@ -1,122 +1,27 @@
-//! The post rules: create (1–10 photos, processed off the runtime, files and rows commit
-//! together or not at all), edit and delete (owner only, enforced in the SQL), and the
-//! reads behind post pages, profiles and tag pages.
+//! Posts: create (1–10 photos, processed off the runtime by `media::uploads`; files and
+//! rows commit together or not at all), edit and delete (`policy::may_change_post`,
+//! enforced again in the SQL), and the reads behind post pages and the grids of profiles
+//! and tags.
 
 use crate::{
-    domain::{AltText, Caption, Username, caption::mentions},
-    dto::{Author, GridPage, Photo, PostThumb, PostView, Profile, media_url, thumb_url},
+    domain::{AltText, Caption, caption::mentions},
+    dto::{Author, GridPage, Photo, PostThumb, PostView},
     error::AppError,
     server::{
         db,
-        media::{self, MediaStore, Shape},
+        media::{
+            Shape, Upload, Variant, remove_files_off_runtime,
+            uploads::{Stored, process_off_runtime},
+        },
+        page::PageSize,
+        policy,
         state::AppState,
     },
 };
-use std::sync::Arc;
 
 pub use crate::domain::MAX_PHOTOS;
 /// Posts per grid page.
-pub const GRID_PAGE: i64 = 24;
-
-pub struct Upload {
-    pub bytes: Vec<u8>,
-    pub alt: AltText,
-}
-
-/// A processed photo, already in the store under `stem`.
-struct Stored {
-    stem: String,
-    full: (u32, u32),
-    thumb: (u32, u32),
-    alt: AltText,
-}
-
-fn io_error(e: std::io::Error) -> AppError {
-    tracing::error!(error = %e, "media store error");
-    AppError::Internal
-}
-
-/// Removes the files of `stems`; failures are logged (an orphan file is harmless, a
-/// missing one is not, so files always go after their rows).
-pub fn remove_files(store: &dyn MediaStore, stems: &[String]) {
-    for stem in stems {
-        for name in [format!("{stem}.jpg"), format!("{stem}_t.jpg")] {
-            if let Err(e) = store.delete(&name) {
-                tracing::warn!(error = %e, name, "could not delete a media file");
-            }
-        }
-    }
-}
-
-/// `remove_files` on the blocking pool, for async callers.
-pub async fn remove_files_off_runtime(state: &AppState, stems: Vec<String>) {
-    if stems.is_empty() {
-        return;
-    }
-    let store = Arc::clone(&state.media);
-    if let Err(e) = tokio::task::spawn_blocking(move || remove_files(store.as_ref(), &stems)).await {
-        tracing::warn!(error = %e, "media clean-up task failed");
-    }
-}
-
-/// Processes the uploads and writes their files; on any failure removes what it wrote.
-fn process_and_store(
-    store: &dyn MediaStore,
-    uploads: Vec<Upload>,
-    shape: Shape,
-) -> Result<Vec<Stored>, AppError> {
-    let count = uploads.len();
-    let mut stored: Vec<Stored> = Vec::with_capacity(count);
-    let result = (|| {
-        for (index, upload) in uploads.into_iter().enumerate() {
-            // With several photos, say which one was refused.
-            let processed = media::process(&upload.bytes, shape).map_err(|e| match e {
-                AppError::UnsupportedMedia(m) if count > 1 => {
-                    AppError::UnsupportedMedia(format!("Photo {}: {m}", index + 1))
-                }
-                AppError::PayloadTooLarge(m) if count > 1 => {
-                    AppError::PayloadTooLarge(format!("Photo {}: {m}", index + 1))
-                }
-                other => other,
-            })?;
-            let stem = media::new_stem().map_err(io_error)?;
-            // Recorded before writing, so a failure below also removes a partial pair.
-            stored.push(Stored {
-                stem: stem.clone(),
-                full: (processed.full.width, processed.full.height),
-                thumb: (processed.thumb.width, processed.thumb.height),
-                alt: upload.alt,
-            });
-            store.put(&format!("{stem}.jpg"), &processed.full.jpeg).map_err(io_error)?;
-            store.put(&format!("{stem}_t.jpg"), &processed.thumb.jpeg).map_err(io_error)?;
-        }
-        Ok(())
-    })();
-    match result {
-        Ok(()) => Ok(stored),
-        Err(e) => {
-            remove_files(store, &stored.iter().map(|s| s.stem.clone()).collect::<Vec<_>>());
-            Err(e)
-        }
-    }
-}
-
-/// Runs CPU-heavy media work on the blocking pool, at most one job per core at a time so
-/// a burst of uploads cannot exhaust memory.
-async fn process_off_runtime(
-    state: &AppState,
-    uploads: Vec<Upload>,
-    shape: Shape,
-) -> Result<Vec<Stored>, AppError> {
-    let _permit = state.media_permits.acquire().await.map_err(|_| AppError::Internal)?;
-    let store = Arc::clone(&state.media);
-    tokio::task::spawn_blocking(move || process_and_store(store.as_ref(), uploads, shape)).await.map_err(
-        |e| {
-            tracing::error!(error = %e, "media task failed");
-            AppError::Internal
-        },
-    )?
-}
+pub const GRID_PAGE: PageSize = PageSize::fixed(24);
 
 pub async fn create(
     state: &AppState,
@@ -215,14 +120,10 @@ pub async fn delete(state: &AppState, owner_id: i64, post_id: i64) -> Result<(),
 /// with the write lock held and stall every other writer.
 async fn check_owner(state: &AppState, owner_id: i64, post_id: i64) -> Result<(), AppError> {
     match db::posts::owner_of(&state.pool, post_id).await? {
-        Some(owner) if owner == owner_id => Ok(()),
-        Some(_) => Err(forbidden()),
+        Some(owner) if policy::may_change_post(Some(owner_id), owner) => Ok(()),
+        Some(_) => Err(policy::change_post_refused()),
         None => Err(not_found()),
     }
-}
-
-fn forbidden() -> AppError {
-    AppError::Forbidden("Only the owner can change this post.".into())
 }
 
 /// Why the SQL refused a change (404 or 403), asked after the transaction ended.
@@ -233,8 +134,8 @@ async fn ownership_error(state: &AppState, owner_id: i64, post_id: i64) -> AppEr
 /// A stored photo as pages show it (the post page and feed cards).
 pub fn photo(image: db::posts::ImageRow) -> Photo {
     Photo {
-        url: media_url(&image.stem),
-        thumb_url: thumb_url(&image.stem),
+        url: Variant::Full.url(&image.stem),
+        thumb_url: Variant::Thumbnail.url(&image.stem),
         width: image.width,
         height: image.height,
         thumb_width: image.thumb_width,
@@ -247,12 +148,12 @@ pub async fn view(state: &AppState, viewer_id: Option<i64>, post_id: i64) -> Res
     let post = db::posts::find(&state.pool, post_id).await?.ok_or_else(not_found)?;
     let photos = db::posts::images(&state.pool, post_id).await?.into_iter().map(photo).collect();
     let (count, liked) = db::likes::state(&state.pool, viewer_id.unwrap_or(0), post_id).await?;
-    let is_owner = viewer_id == Some(post.owner_id);
+    let is_owner = policy::may_change_post(viewer_id, post.owner_id);
     let comments = db::comments::of_post(&state.pool, post_id)
         .await?
         .into_iter()
         .map(|c| crate::dto::CommentView {
-            can_delete: is_owner || viewer_id == Some(c.owner_id),
+            can_delete: policy::may_delete_comment(viewer_id, c.owner_id, post.owner_id),
             id: c.id,
             username: c.username,
             text: c.text,
@@ -262,7 +163,7 @@ pub async fn view(state: &AppState, viewer_id: Option<i64>, post_id: i64) -> Res
         comments,
         likes: crate::dto::LikeState { count, liked },
         id: post.id,
-        is_owner: viewer_id == Some(post.owner_id),
+        is_owner,
         owner: Author::new(post.username, post.full_name, post.avatar.as_deref()),
         caption: post.caption,
         created_at: post.created_at,
@@ -270,35 +171,15 @@ pub async fn view(state: &AppState, viewer_id: Option<i64>, post_id: i64) -> Res
     })
 }
 
-pub async fn profile(state: &AppState, viewer_id: Option<i64>, username: &str) -> Result<Profile, AppError> {
-    let missing = || AppError::NotFound(format!("There is no one called @{username} here."));
-    let name = Username::parse(username).map_err(|_| missing())?;
-    let p = db::users::profile(&state.pool, name.as_str()).await?.ok_or_else(missing)?;
-    let (followers, following) = db::follows::counts(&state.pool, p.id).await?;
-    let i_follow = match viewer_id {
-        Some(me) if me != p.id => Some(db::follows::is_following(&state.pool, me, p.id).await?),
-        _ => None,
-    };
-    Ok(Profile {
-        followers,
-        following,
-        i_follow,
-        is_me: viewer_id == Some(p.id),
-        avatar_url: p.avatar.as_deref().map(thumb_url),
-        username: p.username,
-        full_name: p.full_name,
-        bio: p.bio,
-        post_count: p.post_count,
-    })
-}
-
 fn grid_page(rows: Vec<db::posts::ThumbRow>) -> GridPage {
-    let next_before = (rows.len() as i64 == GRID_PAGE).then(|| rows.last().map(|r| r.id)).flatten();
-    let posts = rows
+    let page = GRID_PAGE.page(rows);
+    let next_before = page.next(|r| r.id);
+    let posts = page
+        .items
         .into_iter()
         .map(|r| PostThumb {
             id: r.id,
-            thumb_url: thumb_url(&r.stem),
+            thumb_url: Variant::Thumbnail.url(&r.stem),
             alt: r.alt,
             photo_count: r.photo_count as u32,
         })
@@ -312,83 +193,18 @@ pub async fn profile_grid(
     before: Option<i64>,
 ) -> Result<GridPage, AppError> {
     let owner = super::accounts::user_id_of(state, username).await?;
-    let rows = db::posts::grid_of_owner(&state.pool, owner, before.unwrap_or(i64::MAX), GRID_PAGE).await?;
+    let rows =
+        db::posts::grid_of_owner(&state.pool, owner, before.unwrap_or(i64::MAX), GRID_PAGE.fetch_limit())
+            .await?;
     Ok(grid_page(rows))
 }
 
 pub async fn tag_grid(state: &AppState, tag: &str, before: Option<i64>) -> Result<GridPage, AppError> {
     let tag = crate::domain::caption::tag_key(tag);
-    let rows = db::posts::grid_of_tag(&state.pool, &tag, before.unwrap_or(i64::MAX), GRID_PAGE).await?;
+    let rows = db::posts::grid_of_tag(&state.pool, &tag, before.unwrap_or(i64::MAX), GRID_PAGE.fetch_limit())
+        .await?;
     if rows.is_empty() && before.is_none() {
         return Err(AppError::NotFound(format!("No posts are tagged #{tag}.")));
     }
     Ok(grid_page(rows))
-}
-
-/// Removes stored files that no row points to: what a crash between writing a photo and
-/// committing its row leaves behind. Run at start-up, before any upload can be in flight.
-pub async fn sweep_orphan_files(
-    pool: &sqlx::SqlitePool,
-    store: Arc<dyn MediaStore>,
-) -> Result<usize, AppError> {
-    // The store is listed on a blocking thread in batches, each checked against the
-    // database, so memory stays one batch whatever the number of files or rows.
-    const BATCH: usize = 500;
-    let (batches, mut incoming) = tokio::sync::mpsc::channel::<Vec<String>>(2);
-    let lister = {
-        let store = store.clone();
-        tokio::task::spawn_blocking(move || -> std::io::Result<()> {
-            let mut batch = Vec::with_capacity(BATCH);
-            for name in store.names()? {
-                batch.push(name?);
-                if batch.len() == BATCH && batches.blocking_send(std::mem::take(&mut batch)).is_err() {
-                    return Ok(());
-                }
-            }
-            if !batch.is_empty() {
-                let _ = batches.blocking_send(batch);
-            }
-            Ok(())
-        })
-    };
-    let mut removed = 0;
-    while let Some(names) = incoming.recv().await {
-        let stems: Vec<String> = names.iter().map(|n| stem_of(n).to_owned()).collect();
-        let orphans: std::collections::HashSet<String> =
-            db::posts::unknown_stems(pool, &stems).await?.into_iter().collect();
-        let doomed: Vec<String> = names.into_iter().filter(|n| orphans.contains(stem_of(n))).collect();
-        removed += doomed.len();
-        let store = store.clone();
-        tokio::task::spawn_blocking(move || doomed.iter().try_for_each(|name| store.delete(name)))
-            .await
-            .map_err(|_| AppError::Internal)?
-            .map_err(io_error)?;
-    }
-    lister.await.map_err(|_| AppError::Internal)?.map_err(io_error)?;
-    Ok(removed)
-}
-
-/// `<stem>.jpg` and `<stem>_t.jpg` → `<stem>`.
-fn stem_of(name: &str) -> &str {
-    name.trim_end_matches(".jpg").trim_end_matches("_t")
-}
-
-/// Replaces the user's avatar with a square crop of `bytes`; the old files go.
-pub async fn set_avatar(state: &AppState, user_id: i64, bytes: Vec<u8>) -> Result<(), AppError> {
-    let upload = Upload { bytes, alt: AltText::default() };
-    let stored = process_off_runtime(state, vec![upload], Shape::Avatar).await?;
-    let stems: Vec<String> = stored.into_iter().map(|s| s.stem).collect();
-    let Some(stem) = stems.first() else {
-        return Err(AppError::Internal);
-    };
-    match db::users::replace_avatar(&state.pool, user_id, stem).await {
-        Ok(old) => {
-            remove_files_off_runtime(state, old.into_iter().collect()).await;
-            Ok(())
-        }
-        Err(e) => {
-            remove_files_off_runtime(state, stems).await;
-            Err(e.into())
-        }
-    }
 }

@@ -57,7 +57,7 @@ impl From<db::users::SessionUser> for CurrentUser {
             id: user.id,
             username: user.username,
             full_name: user.full_name,
-            avatar_url: user.avatar.as_deref().map(crate::dto::thumb_url),
+            avatar_url: crate::server::media::avatar_url(user.avatar.as_deref()),
         }
     }
 }

@@ -1,20 +1,28 @@
-//! The social rules: follow and unfollow (never yourself; twice is once), the feed, and
-//! likes (one per person and post, whatever the concurrency).
+//! The social side: follow and unfollow (never yourself; twice is once), the feed, likes
+//! (one per person and post, whatever the concurrency; one path for the heart and the
+//! REST API), comments, lists of people and explore.
 
 use crate::{
     domain::caption::mentions,
-    dto::{Author, CommentView, FeedCard, FeedPage, LikeState, thumb_url},
+    dto::{Author, CommentView, FeedCard, FeedPage, LikeState},
     error::AppError,
-    server::{accounts::user_id_of, db, posts, state::AppState},
+    server::{
+        accounts::user_id_of,
+        db,
+        media::{Variant, avatar_url},
+        page::PageSize,
+        policy, posts,
+        state::AppState,
+    },
 };
 
 /// Posts per feed page.
-pub const FEED_PAGE: i64 = 10;
+pub const FEED_PAGE: PageSize = PageSize::fixed(10);
 
 pub async fn follow(state: &AppState, me: i64, username: &str) -> Result<(), AppError> {
     let them = user_id_of(state, username).await?;
-    if them == me {
-        return Err(AppError::BadRequest("You cannot follow yourself.".into()));
+    if !policy::may_follow(me, them) {
+        return Err(policy::follow_refused());
     }
     db::follows::follow(&state.pool, me, them).await?;
     Ok(())
@@ -34,15 +42,16 @@ fn parse_json<T: serde::de::DeserializeOwned>(json: &str) -> Result<Vec<T>, AppE
 }
 
 pub async fn feed(state: &AppState, me: i64, before: Option<i64>) -> Result<FeedPage, AppError> {
-    let rows = db::feed::page(&state.pool, me, before.unwrap_or(i64::MAX), FEED_PAGE).await?;
-    let next_before = (rows.len() as i64 == FEED_PAGE).then(|| rows.last().map(|r| r.id)).flatten();
-    let mut cards = Vec::with_capacity(rows.len());
-    for row in rows {
+    let rows = db::feed::page(&state.pool, me, before.unwrap_or(i64::MAX), FEED_PAGE.fetch_limit()).await?;
+    let page = FEED_PAGE.page(rows);
+    let next_before = page.next(|r| r.id);
+    let mut cards = Vec::with_capacity(page.items.len());
+    for row in page.items {
         let photos = parse_json::<db::posts::ImageRow>(&row.photos)?.into_iter().map(posts::photo).collect();
         let first_comments = parse_json::<db::feed::CommentJson>(&row.first_comments)?
             .into_iter()
             .map(|c| CommentView {
-                can_delete: c.owner_id == me || row.owner_id == me,
+                can_delete: policy::may_delete_comment(Some(me), c.owner_id, row.owner_id),
                 id: c.id,
                 username: c.username,
                 text: c.text,
@@ -62,15 +71,16 @@ pub async fn feed(state: &AppState, me: i64, before: Option<i64>) -> Result<Feed
     Ok(FeedPage { cards, next_before })
 }
 
-/// Sets the reader's like on a post to `liked` and answers the resulting state.
+fn no_such_post() -> AppError {
+    AppError::NotFound("This post does not exist, or was deleted.".into())
+}
+
+/// Sets the reader's like on a post to `liked` (the heart) and answers the resulting state.
 pub async fn set_like(state: &AppState, me: i64, post_id: i64, liked: bool) -> Result<LikeState, AppError> {
-    let exists = if liked {
-        db::likes::like(&state.pool, me, post_id).await?
-    } else {
-        db::likes::unlike(&state.pool, me, post_id).await?
-    };
-    if !exists {
-        return Err(AppError::NotFound("This post does not exist, or was deleted.".into()));
+    if liked {
+        like_post(state, me, post_id).await?;
+    } else if !db::likes::unlike(&state.pool, me, post_id).await? {
+        return Err(no_such_post());
     }
     let (count, liked) = db::likes::state(&state.pool, me, post_id).await?;
     Ok(LikeState { count, liked })
@@ -84,14 +94,16 @@ pub struct Like {
 }
 
 /// Likes a post once (a second like answers the first); 404 if there is no such post.
+/// The one way to like, for the heart and the REST API alike.
 pub async fn like_post(state: &AppState, me: i64, post_id: i64) -> Result<Like, AppError> {
-    if let Some(id) = db::likes::insert(&state.pool, me, post_id).await? {
-        return Ok(Like { id, created: true });
-    }
-    match db::likes::id_of(&state.pool, me, post_id).await? {
-        Some(id) => Ok(Like { id, created: false }),
-        None => Err(AppError::NotFound("This post does not exist, or was deleted.".into())),
-    }
+    // One write transaction, so an unlike cannot slip between the insert and the lookup.
+    let mut tx = state.pool.begin_with("BEGIN IMMEDIATE").await?;
+    let like = match db::likes::insert(&mut tx, me, post_id).await? {
+        Some(id) => Some(Like { id, created: true }),
+        None => db::likes::id_of(&mut *tx, me, post_id).await?.map(|id| Like { id, created: false }),
+    };
+    tx.commit().await?;
+    like.ok_or_else(no_such_post)
 }
 
 /// The id of the reader's like of a post, if they like it.
@@ -99,13 +111,13 @@ pub async fn like_id(state: &AppState, me: i64, post_id: i64) -> Result<Option<i
     Ok(db::likes::id_of(&state.pool, me, post_id).await?)
 }
 
-/// Deletes a like by its id: only its author may; anyone else gets 403.
+/// Deletes a like by its id: only its author may (`policy`); anyone else gets 403.
 pub async fn delete_like(state: &AppState, me: i64, like_id: i64) -> Result<(), AppError> {
     if db::likes::delete_own(&state.pool, like_id, me).await? {
         return Ok(());
     }
     if db::likes::like_exists(&state.pool, like_id).await? {
-        Err(AppError::Forbidden("Only its author can remove this like.".into()))
+        Err(policy::remove_like_refused())
     } else {
         Err(AppError::NotFound("This like does not exist, or was removed.".into()))
     }
@@ -117,10 +129,11 @@ pub async fn delete_like(state: &AppState, me: i64, like_id: i64) -> Result<(), 
 pub async fn feed_page_ids(
     state: &AppState,
     me: i64,
-    size: i64,
+    size: PageSize,
     page: i64,
     lte: Option<i64>,
 ) -> Result<(Vec<i64>, i64), AppError> {
+    let size = size.get();
     let offset = size
         .checked_mul(page)
         .filter(|offset| offset.checked_add(size).is_some())
@@ -143,32 +156,33 @@ pub async fn add_comment(
     let Some(id) = db::comments::add(&mut tx, post_id, me.id, text.as_str()).await? else {
         // End the transaction now rather than whenever the connection is next used.
         tx.rollback().await?;
-        return Err(AppError::NotFound("This post does not exist, or was deleted.".into()));
+        return Err(no_such_post());
     };
     db::notifications::mention(&mut tx, me.id, post_id, Some(id), &mentions(text.as_str())).await?;
     tx.commit().await?;
+    // Its author may delete it (`policy::may_delete_comment`).
     Ok(CommentView { id, username: me.username.clone(), text: text.as_str().to_owned(), can_delete: true })
 }
 
-/// Deletes a comment: its author and the post's owner may; anyone else gets 403.
+/// Deletes a comment as `policy::may_delete_comment` allows; anyone else gets 403.
 pub async fn delete_comment(state: &AppState, me: i64, comment_id: i64) -> Result<(), AppError> {
     if db::comments::delete(&state.pool, comment_id, me).await? {
         return Ok(());
     }
     if db::comments::exists(&state.pool, comment_id).await? {
-        Err(AppError::Forbidden("Only its author or the post's owner can delete this comment.".into()))
+        Err(policy::delete_comment_refused())
     } else {
         Err(AppError::NotFound("This comment does not exist, or was deleted.".into()))
     }
 }
 
 /// People per page of a followers/following list.
-pub const PEOPLE_PAGE: i64 = 50;
+pub const PEOPLE_PAGE: PageSize = PageSize::fixed(50);
 
 fn person(row: db::follows::PersonRow, reader: Option<i64>) -> crate::dto::Person {
     crate::dto::Person {
         i_follow: reader.filter(|me| *me != row.id).map(|_| row.i_follow),
-        avatar_url: row.avatar.as_deref().map(thumb_url),
+        avatar_url: avatar_url(row.avatar.as_deref()),
         username: row.username,
         full_name: row.full_name,
     }
@@ -188,12 +202,15 @@ pub async fn people(
         followers,
         reader.unwrap_or(0),
         after.as_deref().unwrap_or(""),
-        PEOPLE_PAGE,
+        PEOPLE_PAGE.fetch_limit(),
     )
     .await?;
-    let next_after =
-        (rows.len() as i64 == PEOPLE_PAGE).then(|| rows.last().map(|r| r.username.clone())).flatten();
-    Ok(crate::dto::PeoplePage { people: rows.into_iter().map(|r| person(r, reader)).collect(), next_after })
+    let page = PEOPLE_PAGE.page(rows);
+    let next_after = page.next(|r| r.username.clone());
+    Ok(crate::dto::PeoplePage {
+        people: page.items.into_iter().map(|r| person(r, reader)).collect(),
+        next_after,
+    })
 }
 
 pub async fn explore(state: &AppState, me: i64) -> Result<crate::dto::Explore, AppError> {
@@ -207,7 +224,7 @@ pub async fn explore(state: &AppState, me: i64) -> Result<crate::dto::Explore, A
         .into_iter()
         .map(|r| crate::dto::PostThumb {
             id: r.id,
-            thumb_url: thumb_url(&r.stem),
+            thumb_url: Variant::Thumbnail.url(&r.stem),
             alt: r.alt,
             photo_count: r.photo_count as u32,
         })

@@ -4,7 +4,7 @@
 
 use crate::{
     api::tokens::{AccessToken, NewToken, TokensPage},
-    dto::{CurrentUser, thumb_url},
+    dto::CurrentUser,
     error::AppError,
     server::{db, state::AppState},
 };
@@ -141,7 +141,7 @@ pub async fn authenticate(state: &AppState, token: &str) -> Result<Option<Curren
         id: owner.user_id,
         username: owner.username,
         full_name: owner.full_name,
-        avatar_url: owner.avatar.as_deref().map(thumb_url),
+        avatar_url: crate::server::media::avatar_url(owner.avatar.as_deref()),
     }))
 }
 

@@ -5,7 +5,7 @@ use super::{ApiError, Caller, RestError};
 use app::{
     domain::CommentText,
     error::AppError,
-    server::{posts, social, state::AppState},
+    server::{page::PageSize, posts, social, state::AppState},
 };
 use axum::{
     Json,
@@ -55,8 +55,8 @@ fn user_url(username: &str) -> String {
 #[derive(Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct ListQuery {
-    /// Posts per page, default 10.
-    #[param(value_type = Option<i64>, minimum = 0)]
+    /// Posts per page, default 10, at most 100.
+    #[param(value_type = Option<i64>, minimum = 0, maximum = 100)]
     size: Option<String>,
     /// Pages to skip (of `size` posts each), default 0.
     #[param(value_type = Option<i64>, minimum = 0)]
@@ -92,7 +92,7 @@ pub struct PostList {
     params(ListQuery),
     responses(
         (status = 200, description = "A page of the feed", body = PostList),
-        (status = 400, description = "A negative or non-numeric size, page or postid_lte", body = ApiError),
+        (status = 400, description = "A negative or non-numeric size, page or postid_lte, or a size over 100", body = ApiError),
         (status = 403, description = "No valid credentials", body = ApiError),
         (status = 429, description = "Too many failed sign-ins (Basic credentials); see Retry-After", body = ApiError),
     )
@@ -103,15 +103,17 @@ pub async fn list_posts(
     uri: Uri,
     Query(query): Query<ListQuery>,
 ) -> Result<Json<PostList>, RestError> {
-    let size = count("size", query.size.as_deref(), DEFAULT_SIZE)?;
+    let size = PageSize::requested(count("size", query.size.as_deref(), DEFAULT_SIZE)?)?;
     let page = count("page", query.page.as_deref(), 0)?;
     let lte = query.postid_lte.as_deref().map(|raw| count("postid_lte", Some(raw), 0)).transpose()?;
     let next_page = page.checked_add(1).ok_or_else(|| bad("page is too large.".into()))?;
     let (ids, lte) = social::feed_page_ids(&state, me.id, size, page, lte).await?;
-    let next = if (ids.len() as i64) < size {
+    // SPEC 5 pages by offset, and a full page always links the next one (the page
+    // helper's one-row look-ahead is for the keyset lists of the site).
+    let next = if (ids.len() as i64) < size.get() {
         String::new()
     } else {
-        format!("/api/v1/posts/?size={size}&page={next_page}&postid_lte={lte}")
+        format!("/api/v1/posts/?size={}&page={next_page}&postid_lte={lte}", size.get())
     };
     let url = uri.path_and_query().map(|pq| pq.as_str().to_owned()).unwrap_or_else(|| uri.path().to_owned());
     let results = ids.into_iter().map(|postid| PostLink { postid, url: post_url(postid) }).collect();

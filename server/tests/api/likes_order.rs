@@ -1,7 +1,8 @@
 //! The heart's server function is a set, not a toggle: the page sends the state the person
 //! wants (the last click) and may send it again, so setting a like twice must be one like
 //! (and one notification), unliking twice must be harmless, and every answer must be the
-//! state just set.
+//! state just set. The page itself keeps one request in flight at a time (see
+//! app/src/components/like_button.rs and end2end/tests/like_clicks.spec.ts).
 
 use crate::helpers::{TestApp, spawn_app};
 use reqwest::{Client, StatusCode};

@@ -14,6 +14,7 @@ mod isolation;
 mod likes_order;
 mod load;
 mod notifications;
+mod observability;
 mod page_status;
 mod pages;
 mod posts;

@@ -304,6 +304,30 @@ async fn the_listing_is_the_callers_feed_in_stable_pages() {
 }
 
 #[tokio::test]
+async fn the_listing_size_is_capped_at_100() {
+    let api = Api::new().await;
+    let (ada, auth) = api.user("ada").await;
+    let p1 = api.post_photo(&ada, "one").await;
+    let p2 = api.post_photo(&ada, "two").await;
+
+    let at_cap = api.get("/api/v1/posts/?size=100", &auth).await;
+    assert_eq!(at_cap.status, StatusCode::OK, "{}", at_cap.body);
+    assert_eq!((ids(&at_cap), at_cap.body["next"].clone()), (vec![p2, p1], json!("")));
+    for over in ["size=101", "size=1000000", "page=0&size=101&postid_lte=5"] {
+        let res = api.get(&format!("/api/v1/posts/?{over}"), &auth).await;
+        assert_eq!(res.status, StatusCode::BAD_REQUEST, "{over}: {}", res.body);
+        assert!(res.body["message"].as_str().unwrap().contains("100"), "{over}: the message says the cap");
+    }
+    // 0 stays accepted, as documented (minimum 0): an empty page.
+    let zero = api.get("/api/v1/posts/?size=0", &auth).await;
+    assert_eq!((zero.status, ids(&zero)), (StatusCode::OK, vec![]));
+    assert_eq!(api.get("/api/v1/posts/?size=-1", &auth).await.status, StatusCode::BAD_REQUEST);
+    let documented = &api.doc["paths"]["/api/v1/posts/"]["get"]["parameters"];
+    let size = documented.as_array().unwrap().iter().find(|p| p["name"] == "size").unwrap();
+    assert_eq!(size["schema"]["maximum"], 100, "the OpenAPI document states the cap: {size}");
+}
+
+#[tokio::test]
 async fn bad_numbers_are_400() {
     let api = Api::new().await;
     let (_, auth) = api.user("ada").await;

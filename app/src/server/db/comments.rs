@@ -27,7 +27,8 @@ pub async fn add(
     .await
 }
 
-/// Deletes a comment if `user_id` wrote it or owns its post; false otherwise.
+/// Deletes a comment if `user_id` wrote it or owns its post (`policy::may_delete_comment`,
+/// enforced here atomically); false otherwise.
 pub async fn delete(pool: &SqlitePool, id: i64, user_id: i64) -> Result<bool, sqlx::Error> {
     sqlx::query(
         "DELETE FROM comments WHERE id = ?1 \

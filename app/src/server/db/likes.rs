@@ -1,18 +1,6 @@
 //! The `likes` table.
 
-use sqlx::SqlitePool;
-
-/// Likes `post_id` once: a second like changes nothing. False if there is no such post.
-pub async fn like(pool: &SqlitePool, user_id: i64, post_id: i64) -> Result<bool, sqlx::Error> {
-    sqlx::query(
-        "INSERT INTO likes (user_id, post_id) SELECT ?, id FROM posts WHERE id = ? ON CONFLICT DO NOTHING",
-    )
-    .bind(user_id)
-    .bind(post_id)
-    .execute(pool)
-    .await?;
-    post_exists(pool, post_id).await
-}
+use sqlx::{SqliteConnection, SqliteExecutor, SqlitePool};
 
 /// Removes the user's own like, if any. False if there is no such post.
 pub async fn unlike(pool: &SqlitePool, user_id: i64, post_id: i64) -> Result<bool, sqlx::Error> {
@@ -42,27 +30,36 @@ pub async fn state(pool: &SqlitePool, user_id: i64, post_id: i64) -> Result<(i64
 
 /// Likes `post_id` and answers the new like's id; `None` if the user already liked it or
 /// there is no such post (`id_of` tells which).
-pub async fn insert(pool: &SqlitePool, user_id: i64, post_id: i64) -> Result<Option<i64>, sqlx::Error> {
+pub async fn insert(
+    tx: &mut SqliteConnection,
+    user_id: i64,
+    post_id: i64,
+) -> Result<Option<i64>, sqlx::Error> {
     sqlx::query_scalar(
         "INSERT INTO likes (user_id, post_id) SELECT ?, id FROM posts WHERE id = ? \
          ON CONFLICT DO NOTHING RETURNING id",
     )
     .bind(user_id)
     .bind(post_id)
-    .fetch_optional(pool)
+    .fetch_optional(tx)
     .await
 }
 
 /// The id of `user_id`'s like of `post_id`, if they like it.
-pub async fn id_of(pool: &SqlitePool, user_id: i64, post_id: i64) -> Result<Option<i64>, sqlx::Error> {
+pub async fn id_of<'e>(
+    db: impl SqliteExecutor<'e>,
+    user_id: i64,
+    post_id: i64,
+) -> Result<Option<i64>, sqlx::Error> {
     sqlx::query_scalar("SELECT id FROM likes WHERE user_id = ? AND post_id = ?")
         .bind(user_id)
         .bind(post_id)
-        .fetch_optional(pool)
+        .fetch_optional(db)
         .await
 }
 
-/// Deletes the like `id` if it is `user_id`'s; false otherwise.
+/// Deletes the like `id` if it is `user_id`'s (`policy::remove_like_refused`); false
+/// otherwise.
 pub async fn delete_own(pool: &SqlitePool, id: i64, user_id: i64) -> Result<bool, sqlx::Error> {
     sqlx::query("DELETE FROM likes WHERE id = ? AND user_id = ?")
         .bind(id)

@@ -1,5 +1,7 @@
-//! The only place SQL lives. Functions take a pool (or a transaction) and plain values;
-//! the rules about who may do what live in the services that call them.
+//! The only place SQL lives. Functions take a pool (or a transaction) and plain values.
+//! A write to something someone owns enforces its permission in its `WHERE` clause
+//! (`AND owner_id = ?`): `server::policy` names each rule, the query enforces it
+//! atomically with the change, and the service turns a refused write into 403 or 404.
 
 pub mod comments;
 pub mod feed;

@@ -114,7 +114,8 @@ pub async fn images(pool: &SqlitePool, post_id: i64) -> Result<Vec<ImageRow>, sq
     .await
 }
 
-/// Changes caption and alt texts of a post owned by `owner_id`; false if there is none.
+/// Changes caption and alt texts of a post owned by `owner_id` (`policy::may_change_post`,
+/// enforced here atomically); false if there is none.
 pub async fn update(
     tx: &mut SqliteConnection,
     id: i64,
@@ -143,8 +144,8 @@ pub async fn update(
     Ok(true)
 }
 
-/// Deletes a post owned by `owner_id`; returns the stems of its files, or `None` if
-/// there is no such post of theirs.
+/// Deletes a post owned by `owner_id` (`policy::may_change_post`); returns the stems of
+/// its files, or `None` if there is no such post of theirs.
 pub async fn delete(
     tx: &mut SqliteConnection,
     id: i64,

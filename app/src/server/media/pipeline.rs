@@ -32,8 +32,9 @@ pub enum Shape {
     Avatar,
 }
 
+/// One size of a processed image, encoded as JPEG.
 #[derive(Debug, Clone)]
-pub struct Variant {
+pub struct Encoded {
     pub jpeg: Vec<u8>,
     pub width: u32,
     pub height: u32,
@@ -41,8 +42,8 @@ pub struct Variant {
 
 #[derive(Debug, Clone)]
 pub struct Processed {
-    pub full: Variant,
-    pub thumb: Variant,
+    pub full: Encoded,
+    pub thumb: Encoded,
 }
 
 fn refuse(message: &str) -> AppError {
@@ -186,14 +187,14 @@ fn resize(
     RgbImage::from_raw(width, height, target.into_vec()).ok_or_else(|| internal(&"buffer size"))
 }
 
-fn encode(image: RgbImage) -> Result<Variant, AppError> {
+fn encode(image: RgbImage) -> Result<Encoded, AppError> {
     let (width, height) = image.dimensions();
     let mut jpeg = Vec::with_capacity((width * height / 4) as usize);
     JpegEncoder::new_with_quality(&mut jpeg, JPEG_QUALITY).encode_image(&image).map_err(|e| {
         tracing::error!(error = %e, "JPEG encoding failed");
         AppError::Internal
     })?;
-    Ok(Variant { jpeg, width, height })
+    Ok(Encoded { jpeg, width, height })
 }
 
 #[cfg(test)]

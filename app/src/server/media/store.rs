@@ -1,12 +1,64 @@
-//! `MediaStore`: where processed photos live. The local data folder is the default; the
-//! trait keeps the rest of Shutter free of paths so another backend can slot in.
-//! Names are 128 random bits in hex, never derived from anything a user sent.
+//! `MediaStore`: where processed photos live, and the one place that spells their file
+//! names and addresses (`Variant`). The local data folder is the default; the trait keeps
+//! the rest of Shutter free of paths so another backend can slot in. Stems are 128 random
+//! bits in hex, never derived from anything a user sent.
 
+use super::Processed;
 use std::{
     fs, io,
     io::Write,
     path::{Path, PathBuf},
 };
+
+/// The sizes kept of every photo and avatar, each in its own file `<stem><suffix>`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Variant {
+    /// Longest side at most 1,440 px: the post page and the feed.
+    Full,
+    /// Longest side at most 320 px: grids, avatars, notifications.
+    Thumbnail,
+}
+
+impl Variant {
+    pub const ALL: [Variant; 2] = [Variant::Full, Variant::Thumbnail];
+
+    fn suffix(self) -> &'static str {
+        match self {
+            Variant::Full => ".jpg",
+            Variant::Thumbnail => "_t.jpg",
+        }
+    }
+
+    /// The name this variant of `stem` is stored under.
+    pub fn file_name(self, stem: &str) -> String {
+        format!("{stem}{}", self.suffix())
+    }
+
+    /// Where browsers fetch this variant of `stem` (`GET /uploads/<name>`).
+    pub fn url(self, stem: &str) -> String {
+        format!("/uploads/{}", self.file_name(stem))
+    }
+}
+
+/// An avatar is shown as its thumbnail.
+pub fn avatar_url(stem: Option<&str>) -> Option<String> {
+    stem.map(|stem| Variant::Thumbnail.url(stem))
+}
+
+/// A stored name split into its stem and variant. Anything but `[0-9a-f]{32}(_t)?.jpg`
+/// (`..`, slashes, other names) is `None`, refused before touching the file system.
+pub fn parse_name(name: &str) -> Option<(&str, Variant)> {
+    let (stem, variant) =
+        Variant::ALL.iter().rev().find_map(|v| Some((name.strip_suffix(v.suffix())?, *v)))?;
+    let hex = stem.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b));
+    (stem.len() == 32 && hex).then_some((stem, variant))
+}
+
+/// The ETag of a stored file (names are random and content never changes): the name
+/// without its extension. `None` for a name the store would refuse.
+pub fn etag(name: &str) -> Option<String> {
+    parse_name(name).map(|_| format!("\"{}\"", name.trim_end_matches(".jpg")))
+}
 
 pub trait MediaStore: Send + Sync + 'static {
     /// Stores `bytes` under `name`, atomically: readers see the whole file or nothing.
@@ -17,6 +69,23 @@ pub trait MediaStore: Send + Sync + 'static {
     fn delete(&self, name: &str) -> io::Result<()>;
     /// Every stored name, read as the caller goes (a large store is never held in memory).
     fn names(&self) -> io::Result<Box<dyn Iterator<Item = io::Result<String>> + Send>>;
+
+    /// Stores every variant of a processed photo under `stem`.
+    fn put_variants(&self, stem: &str, photo: &Processed) -> io::Result<()> {
+        self.put(&Variant::Full.file_name(stem), &photo.full.jpeg)?;
+        self.put(&Variant::Thumbnail.file_name(stem), &photo.thumb.jpeg)
+    }
+
+    /// Removes every variant of `stem`, trying them all; answers the last failure.
+    fn delete_variants(&self, stem: &str) -> io::Result<()> {
+        let mut result = Ok(());
+        for variant in Variant::ALL {
+            if let Err(e) = self.delete(&variant.file_name(stem)) {
+                result = Err(e);
+            }
+        }
+        result
+    }
 }
 
 /// A fresh unguessable file stem: 128 random bits as 32 hex characters.
@@ -24,16 +93,6 @@ pub fn new_stem() -> io::Result<String> {
     let mut bytes = [0u8; 16];
     getrandom::fill(&mut bytes).map_err(io::Error::other)?;
     Ok(bytes.iter().map(|b| format!("{b:02x}")).collect())
-}
-
-/// A stored name is a stem plus an extension: `[0-9a-f]{32}(_t)?.jpg`. Anything else
-/// (`..`, slashes, other names) is refused before touching the file system.
-pub fn is_valid_name(name: &str) -> bool {
-    let Some(stem) = name.strip_suffix(".jpg") else {
-        return false;
-    };
-    let stem = stem.strip_suffix("_t").unwrap_or(stem);
-    stem.len() == 32 && stem.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
 }
 
 /// Files in `<data dir>/media/`, written to a temporary name, synced, then renamed.
@@ -55,7 +114,7 @@ impl LocalStore {
     }
 
     fn path(&self, name: &str) -> io::Result<PathBuf> {
-        if is_valid_name(name) {
+        if parse_name(name).is_some() {
             Ok(self.dir.join(name))
         } else {
             Err(io::Error::new(io::ErrorKind::InvalidInput, "invalid media name"))
@@ -106,7 +165,7 @@ impl MediaStore for LocalStore {
         Ok(Box::new(entries.filter_map(|entry| match entry {
             Ok(entry) => {
                 let name = entry.file_name().to_string_lossy().into_owned();
-                is_valid_name(&name).then_some(Ok(name))
+                parse_name(&name).is_some().then_some(Ok(name))
             }
             Err(e) => Some(Err(e)),
         })))
@@ -121,14 +180,25 @@ mod tests {
     fn stems_are_random_hex() {
         let (a, b) = (new_stem().unwrap(), new_stem().unwrap());
         assert_ne!(a, b);
-        assert!(is_valid_name(&format!("{a}.jpg")) && is_valid_name(&format!("{a}_t.jpg")));
+        assert_eq!(parse_name(&Variant::Full.file_name(&a)), Some((a.as_str(), Variant::Full)));
+        assert_eq!(parse_name(&format!("{a}_t.jpg")), Some((a.as_str(), Variant::Thumbnail)));
+        assert_eq!(Variant::Thumbnail.url(&a), format!("/uploads/{a}_t.jpg"));
+        assert_eq!(etag(&format!("{a}_t.jpg")), Some(format!("\"{a}_t\"")));
     }
 
     #[test]
     fn traversal_and_foreign_names_are_refused() {
-        for bad in ["../shutter.db", "shutter.db", "a.jpg", "/etc/passwd", &format!("{}.png", "a".repeat(32))]
-        {
-            assert!(!is_valid_name(bad), "{bad}");
+        for bad in [
+            "../shutter.db",
+            "shutter.db",
+            "a.jpg",
+            "/etc/passwd",
+            &format!("{}.png", "a".repeat(32)),
+            &format!("{}_t_t.jpg", "a".repeat(32)),
+            &format!("../{}.jpg", "a".repeat(29)),
+        ] {
+            assert_eq!(parse_name(bad), None, "{bad}");
+            assert_eq!(etag(bad), None, "{bad}");
         }
     }
 
@@ -143,6 +213,27 @@ mod tests {
         store.delete(&name).unwrap();
         assert_eq!(store.get(&name).unwrap(), None);
         assert!(fs::read_dir(&dir).unwrap().next().is_none(), "no temporary file left");
+        fs::remove_dir_all(dir).unwrap();
+    }
+
+    #[test]
+    fn a_photo_is_stored_and_removed_as_all_its_variants() {
+        let dir = std::env::temp_dir().join(format!("shutter-store-{}", new_stem().unwrap()));
+        let store = LocalStore::open(&dir).unwrap();
+        let encoded = |jpeg: &[u8]| crate::server::media::pipeline::Encoded {
+            jpeg: jpeg.to_vec(),
+            width: 1,
+            height: 1,
+        };
+        let photo = Processed { full: encoded(b"full"), thumb: encoded(b"thumb") };
+        let stem = new_stem().unwrap();
+        store.put_variants(&stem, &photo).unwrap();
+        let mut names: Vec<String> = store.names().unwrap().map(Result::unwrap).collect();
+        names.sort();
+        assert_eq!(names, [Variant::Full.file_name(&stem), Variant::Thumbnail.file_name(&stem)]);
+        assert_eq!(store.get(&Variant::Thumbnail.file_name(&stem)).unwrap().as_deref(), Some(&b"thumb"[..]));
+        store.delete_variants(&stem).unwrap();
+        assert_eq!(store.names().unwrap().count(), 0);
         fs::remove_dir_all(dir).unwrap();
     }
 }
