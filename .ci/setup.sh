@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what building and testing Shutter needs on a fresh Debian 12 machine, and
 # nothing twice: each step checks first, so a second run takes a few seconds.
-# Follows TOOLCHAIN.md: the pinned Rust toolchain with the wasm32 target through rustup,
+# The pinned Rust toolchain (rust-toolchain.toml) with the wasm32 target through rustup,
 # or, if rustup cannot download, Debian's Rust 1.96 with build-std; cargo-leptos and
 # wasm-bindgen-cli from crates.io; wasm-opt (npm binaryen) and Playwright from the
 # committed end2end/package-lock.json; Debian's chromium. Nothing comes from GitHub.

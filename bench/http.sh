@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The signed-in SSR feed page `/` under load (SPEC 7), on generated databases of 10,000
+# The signed-in SSR feed page `/` under load (README, "Feed at scale"), on generated databases of 10,000
 # and 1,000,000 posts: starts the release server on a scratch copy of each cached
 # database, signs in as the generator's typical user, runs bench's `load` against `/`
 # and reports the server's memory (VmRSS, VmHWM) from /proc. Run by `make bench-http`.

@@ -15,7 +15,7 @@ pub mod pages;
 pub mod server;
 pub mod time;
 
-use components::nav::Nav;
+use components::{nav::Nav, page_error::NotFound};
 use leptos::prelude::*;
 use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
 use leptos_router::{
@@ -30,7 +30,6 @@ use pages::{
     explore::ExplorePage,
     home::HomePage,
     new_post::NewPostPage,
-    not_found::NotFound,
     notifications::NotificationsPage,
     people::{FollowersPage, FollowingPage},
     post::PostPage,

@@ -53,11 +53,6 @@ pub fn ago(then: i64, now: i64) -> String {
     }
 }
 
-/// `ago` for a stored timestamp, or the timestamp itself if it cannot be read.
-pub fn ago_utc(timestamp: &str) -> String {
-    parse_utc(timestamp).map(|t| ago(t, now())).unwrap_or_else(|| timestamp.to_owned())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -65,6 +65,11 @@ export function header(page: Page): Locator {
   return page.locator('header.site-header');
 }
 
+/** Saves a full-page screenshot in the test's own output folder (under test-results/). */
+export async function shoot(page: Page, name: string): Promise<void> {
+  await page.screenshot({ path: test.info().outputPath(`${test.info().project.name}-${name}.png`), fullPage: true });
+}
+
 /** The form's error (a failed action), `p.form-error` with role=alert. */
 export function formError(page: Page): Locator {
   return page.locator('p.form-error');

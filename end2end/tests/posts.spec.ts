@@ -1,6 +1,4 @@
 import { expect, test, type Page } from '@playwright/test';
-import * as fs from 'fs';
-import * as path from 'path';
 import {
   createPost,
   fillNewPost,
@@ -13,6 +11,7 @@ import {
   photoInput,
   postCount,
   previews,
+  shoot,
   signOut,
   signUp,
   uniqueTag,
@@ -26,7 +25,6 @@ import {
 const ROTATED = 'gps_orientation6.jpg'; // 1200x800 stored, EXIF orientation 6 (rotate 90°)
 const WEBP = 'photo.webp';
 const ALT = 'Green hills under a grey sky';
-const SHOTS_DIR = '/tmp/shots3';
 
 function caption(me: Account, tag = 'Travel'): string {
   return `Hills with @${me.username} #${tag}`;
@@ -45,15 +43,6 @@ async function expectNoOwnerTools(page: Page): Promise<void> {
   await expect(page.locator('summary', { hasText: 'Delete post…' })).toHaveCount(0);
   await expect(page.getByRole('button', { name: 'Save changes' })).toHaveCount(0);
   await expect(page.getByRole('button', { name: 'Delete this post' })).toHaveCount(0);
-}
-
-/** Saves a full-page screenshot to the test's output folder and a copy to SHOTS_DIR. */
-async function shoot(page: Page, name: string): Promise<void> {
-  const file = `${test.info().project.name}-${name}.png`;
-  const out = test.info().outputPath(file);
-  await page.screenshot({ path: out, fullPage: true });
-  fs.mkdirSync(SHOTS_DIR, { recursive: true });
-  fs.copyFileSync(out, path.join(SHOTS_DIR, file));
 }
 
 /** Waits until every (eager) image of the page has loaded, for screenshots. */

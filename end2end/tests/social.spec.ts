@@ -1,6 +1,4 @@
 import { expect, test, type Locator, type Page, type Response } from '@playwright/test';
-import * as fs from 'fs';
-import * as path from 'path';
 import {
   apiCreatePost,
   clickAndSettle,
@@ -17,6 +15,7 @@ import {
   open,
   otherPage,
   reload,
+  shoot,
   signOut,
   signUpToFeed as signUp,
 } from './helpers';
@@ -26,22 +25,12 @@ import {
 // in parallel, across both projects, and a feed only shows your posts and those of the
 // people you follow, so nothing of the other tests turns up in it.
 
-const SHOTS_DIR = '/tmp/shots4';
 const LIKE_ERROR = 'Could not save your like';
 const SERVER_ERROR_BODY = JSON.stringify({
   message: 'Something went wrong on our side. Please try again.',
   status_code: 500,
   code: 'internal',
 });
-
-/** Saves a full-page screenshot to the test's output folder and a copy to SHOTS_DIR. */
-async function shoot(page: Page, name: string): Promise<void> {
-  const file = `${test.info().project.name}-${name}.png`;
-  const out = test.info().outputPath(file);
-  await page.screenshot({ path: out, fullPage: true });
-  fs.mkdirSync(SHOTS_DIR, { recursive: true });
-  fs.copyFileSync(out, path.join(SHOTS_DIR, file));
-}
 
 /** Scrolls through the page so lazy images load, then waits until every image has. */
 async function imagesLoaded(page: Page): Promise<void> {

@@ -16,7 +16,7 @@ pub fn error_response(error: &AppError) -> Response {
     (status, [(header::CONTENT_TYPE, "application/json")], error.to_json_body()).into_response()
 }
 
-/// Adds the security headers of SPEC 6 to every response. Pages get a CSP whose script
+/// Adds the security headers to every response. Pages get a CSP whose script
 /// source is a fresh per-request nonce, which Leptos stamps on its hydration script.
 pub async fn security_headers(mut req: Request, next: Next) -> Response {
     let nonce = Nonce::new();

@@ -9,6 +9,7 @@ pub mod follow_button;
 pub mod form;
 pub mod like_button;
 pub mod nav;
+pub mod page_error;
 pub mod person_list;
 pub mod photos;
 pub mod post_grid;

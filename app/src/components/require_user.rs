@@ -1,7 +1,7 @@
 //! `RequireUser`: renders its children for a signed-in visitor, and sends anyone else to
 //! `/accounts/login/?next=<here>` (a real 302 during server rendering).
 
-use crate::{auth::use_auth, components::form::ErrorMessage};
+use crate::{auth::use_auth, components::page_error::PageError};
 use leptos::{either::EitherOf3, prelude::*};
 use leptos_router::{components::Redirect, hooks::use_location, location::Url};
 
@@ -25,7 +25,7 @@ pub fn RequireUser(children: ChildrenFn) -> impl IntoView {
                         let to = format!("/accounts/login/?next={}", Url::escape(&here));
                         EitherOf3::B(view! { <Redirect path=to /> })
                     }
-                    Err(e) => EitherOf3::C(view! { <ErrorMessage error=e /> }),
+                    Err(error) => EitherOf3::C(view! { <PageError error /> }),
                 }
             })}
         </Suspense>

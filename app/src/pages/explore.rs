@@ -3,7 +3,7 @@
 
 use crate::{
     api::social::get_explore,
-    components::{person_list::PersonList, require_user::RequireUser},
+    components::{page_error::PageError, person_list::PersonList, require_user::RequireUser},
     dto::Explore,
     error::AppError,
 };
@@ -51,7 +51,7 @@ fn ExploreView(explore: Resource<Result<Explore, AppError>>) -> impl IntoView {
                             </section>
                         })
                     }
-                    Err(e) => Either::Right(view! { <p class="form-error">{e.to_string()}</p> }),
+                    Err(error) => Either::Right(view! { <PageError error /> }),
                 }
             })}
         </Suspense>

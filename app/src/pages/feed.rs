@@ -4,7 +4,7 @@
 
 use crate::{
     api::social::get_feed,
-    components::{endless::Endless, feed_card::FeedCardView},
+    components::{endless::Endless, feed_card::FeedCardView, page_error::PageError},
     dto::{FeedCard, FeedPage},
     error::AppError,
     pages::before_param,
@@ -24,7 +24,7 @@ pub fn Feed(first: Resource<Result<FeedPage, AppError>>) -> impl IntoView {
             {move || Suspend::new(async move {
                 match first.await {
                     Ok(page) => Either::Left(view! { <FeedList first=page /> }),
-                    Err(e) => Either::Right(view! { <p class="form-error">{e.to_string()}</p> }),
+                    Err(error) => Either::Right(view! { <PageError error /> }),
                 }
             })}
         </Suspense>

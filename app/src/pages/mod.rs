@@ -5,7 +5,6 @@ pub mod explore;
 pub mod feed;
 pub mod home;
 pub mod new_post;
-pub mod not_found;
 pub mod notifications;
 pub mod people;
 pub mod post;

@@ -4,8 +4,8 @@
 use crate::{
     api::notifications::get_notifications,
     components::{
-        avatar::Avatar, endless::Endless, follow_button::FollowButton, require_user::RequireUser,
-        time_ago::TimeAgo,
+        avatar::Avatar, endless::Endless, follow_button::FollowButton, page_error::PageError,
+        require_user::RequireUser, time_ago::TimeAgo,
     },
     dto::{Notification, NotificationKind, NotificationsPage},
     error::AppError,
@@ -35,7 +35,7 @@ fn NotificationsView(first: Resource<Result<NotificationsPage, AppError>>) -> im
                 {move || Suspend::new(async move {
                     match first.await {
                         Ok(page) => Either::Left(view! { <NotificationList first=page /> }),
-                        Err(e) => Either::Right(view! { <p class="form-error">{e.to_string()}</p> }),
+                        Err(error) => Either::Right(view! { <PageError error /> }),
                     }
                 })}
             </Suspense>

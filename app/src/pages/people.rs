@@ -2,9 +2,10 @@
 //! username, fifty at a time (`?after=<username>`).
 
 use crate::{
-    api::social::get_people, components::person_list::PersonList, error::AppError, pages::not_found::NotFound,
+    api::social::get_people,
+    components::{page_error::PageError, person_list::PersonList},
 };
-use leptos::{either::EitherOf3, prelude::*};
+use leptos::{either::Either, prelude::*};
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
@@ -41,7 +42,7 @@ fn PeoplePage(followers: bool) -> impl IntoView {
                             format!("People @{username} follows")
                         };
                         let empty = if followers { "No followers yet." } else { "Not following anyone yet." };
-                        EitherOf3::A(view! {
+                        Either::Left(view! {
                             <Title text=title.clone() />
                             <section class="card wide">
                                 <p><a href=format!("/users/{username}/")>{format!("← @{username}")}</a></p>
@@ -55,8 +56,7 @@ fn PeoplePage(followers: bool) -> impl IntoView {
                             </section>
                         })
                     }
-                    Err(AppError::NotFound(_)) => EitherOf3::B(view! { <NotFound /> }),
-                    Err(e) => EitherOf3::C(view! { <p class="form-error">{e.to_string()}</p> }),
+                    Err(error) => Either::Right(view! { <PageError error /> }),
                 }
             })}
         </Suspense>

@@ -9,13 +9,14 @@ use crate::{
         comments::Comments,
         form::{ActionDone, ActionError},
         like_button::{LikeButton, Likes},
+        page_error::PageError,
         photos::Photos,
         time_ago::TimeAgo,
     },
     domain::caption,
     dto::PostView,
     error::AppError,
-    pages::{not_found::NotFound, site_origin},
+    pages::site_origin,
 };
 use leptos::{either::Either, prelude::*};
 use leptos_meta::{Meta, Title};
@@ -41,8 +42,7 @@ pub fn PostPage() -> impl IntoView {
             {move || Suspend::new(async move {
                 match post.await {
                     Ok(post) => Either::Left(view! { <PostArticle post update delete /> }),
-                    Err(AppError::NotFound(_)) => Either::Right(view! { <NotFound /> }.into_any()),
-                    Err(e) => Either::Right(view! { <p class="form-error">{e.to_string()}</p> }.into_any()),
+                    Err(error) => Either::Right(view! { <PageError error /> }),
                 }
             })}
         </Suspense>

@@ -2,12 +2,12 @@
 
 use crate::{
     api::posts::{get_profile, get_profile_grid},
-    components::{avatar::Avatar, follow_button::FollowButton, post_grid::PostGrid},
+    components::{avatar::Avatar, follow_button::FollowButton, page_error::PageError, post_grid::PostGrid},
     dto::{GridPage, Profile},
     error::AppError,
-    pages::{before_param, not_found::NotFound, site_origin},
+    pages::{before_param, site_origin},
 };
-use leptos::{either::EitherOf3, prelude::*};
+use leptos::{either::Either, prelude::*};
 use leptos_meta::{Meta, Title};
 use leptos_router::{components::A, hooks::use_params_map};
 use std::sync::Arc;
@@ -29,9 +29,8 @@ pub fn ProfilePage() -> impl IntoView {
         <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
             {move || Suspend::new(async move {
                 match data.await {
-                    Ok((profile, grid)) => EitherOf3::A(view! { <ProfileView profile grid /> }),
-                    Err(AppError::NotFound(_)) => EitherOf3::B(view! { <NotFound /> }),
-                    Err(e) => EitherOf3::C(view! { <p class="form-error">{e.to_string()}</p> }),
+                    Ok((profile, grid)) => Either::Left(view! { <ProfileView profile grid /> }),
+                    Err(error) => Either::Right(view! { <PageError error /> }),
                 }
             })}
         </Suspense>

@@ -3,7 +3,7 @@
 
 use crate::{
     api::search::search,
-    components::{avatar::Avatar, require_user::RequireUser},
+    components::{avatar::Avatar, page_error::PageError, require_user::RequireUser},
     dto::SearchResults,
     error::AppError,
 };
@@ -41,7 +41,7 @@ fn SearchView(q: Signal<String>, results: Resource<Result<SearchResults, AppErro
                 {move || Suspend::new(async move {
                     let asked = q.get();
                     match results.await {
-                        Err(e) => Either::Left(view! { <p class="form-error">{e.to_string()}</p> }),
+                        Err(error) => Either::Left(view! { <PageError error /> }),
                         Ok(found) => Either::Right({
                             let nothing = !asked.trim().is_empty() && found.people.is_empty() && found.tags.is_empty();
                             let people = (!found.people.is_empty()).then(|| view! {

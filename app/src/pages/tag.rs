@@ -2,12 +2,11 @@
 
 use crate::{
     api::posts::get_tag_grid,
-    components::post_grid::PostGrid,
+    components::{page_error::PageError, post_grid::PostGrid},
     domain::caption::tag_key,
-    error::AppError,
-    pages::{before_param, not_found::NotFound},
+    pages::before_param,
 };
-use leptos::{either::EitherOf3, prelude::*};
+use leptos::{either::Either, prelude::*};
 use leptos_meta::{Meta, Title};
 use leptos_router::hooks::use_params_map;
 use std::sync::Arc;
@@ -30,15 +29,14 @@ pub fn TagPage() -> impl IntoView {
                             Box::pin(async move { get_tag_grid(tag, Some(before)).await })
                                 as std::pin::Pin<Box<dyn std::future::Future<Output = _>>>
                         });
-                        EitherOf3::A(view! {
+                        Either::Left(view! {
                             <Title text=format!("#{tag}") />
                             <Meta name="description" content=format!("Photos tagged #{tag} on Shutter") />
                             <h1 class="tag-title">{format!("#{tag}")}</h1>
                             <PostGrid first=grid next_page empty="No posts here yet." />
                         })
                     }
-                    Err(AppError::NotFound(_)) => EitherOf3::B(view! { <NotFound /> }),
-                    Err(e) => EitherOf3::C(view! { <p class="form-error">{e.to_string()}</p> }),
+                    Err(error) => Either::Right(view! { <PageError error /> }),
                 }
             })}
         </Suspense>

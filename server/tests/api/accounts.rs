@@ -1,4 +1,4 @@
-//! Sign up, sign in, profile, password and deletion rules (SPEC 3, "Accounts").
+//! Sign up, sign in, profile, password and deletion rules.
 
 use crate::helpers::{PASSWORD, error_message, spawn_app};
 use reqwest::StatusCode;

@@ -15,6 +15,7 @@ mod likes_order;
 mod load;
 mod notifications;
 mod observability;
+mod page_status;
 mod pages;
 mod posts;
 mod rest;

@@ -1,4 +1,4 @@
-//! Notifications (SPEC 3): likes, comments, follows and @mentions of you, an unread count,
+//! Notifications: likes, comments, follows and @mentions of you, an unread count,
 //! marked read when seen; taken back with the like or follow; never of oneself; private.
 
 use crate::helpers::{TestApp, spawn_app};

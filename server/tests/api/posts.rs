@@ -1,4 +1,4 @@
-//! Photo posts (SPEC 3 "Posts" and 4 "Media"): accepted formats, refusals, metadata
+//! Photo posts and their media: accepted formats, refusals, metadata
 //! stripping, orientation, ownership, and files that live and die with their rows.
 
 use crate::helpers::{fixture, spawn_app};

@@ -1,4 +1,4 @@
-//! The REST API v1, written from the table of SPEC 5: the index, the feed listing and its
+//! The REST API v1 (README, "REST API"): the index, the feed listing and its
 //! pages, post detail, likes and comments, the error format, and each way to
 //! authenticate. Every response is checked against the served OpenAPI document.
 
@@ -490,7 +490,7 @@ async fn comments_are_created_and_deleted_by_their_author_or_the_posts_owner() {
     assert_eq!(api.delete(&url, &bob_auth).await.status, StatusCode::NO_CONTENT);
     assert_eq!(api.delete(&url, &bob_auth).await.status, StatusCode::NOT_FOUND);
 
-    // SPEC 3: the post's owner may delete comments on it too.
+    // The post's owner may delete comments on it too.
     let res = api.post(&path, &eve_auth, Some(json!({"text": "spam"}))).await;
     let url = res.body["url"].as_str().unwrap().to_owned();
     assert_eq!(api.delete(&url, &ada_auth).await.status, StatusCode::NO_CONTENT);

@@ -1,4 +1,4 @@
-//! Search (SPEC 3): people by username or full-name prefix, tags by prefix; `@` and `#`
+//! Search: people by username or full-name prefix, tags by prefix; `@` and `#`
 //! narrow it; wildcards are literal; the page works without JavaScript.
 
 use crate::helpers::{TestApp, spawn_app};

@@ -1,4 +1,4 @@
-//! SPEC 6: cross-site requests, security headers, body limits, open redirects.
+//! Security: cross-site requests, security headers, body limits, open redirects.
 
 use crate::helpers::{PASSWORD, error_message, spawn_app, spawn_app_with};
 use reqwest::{StatusCode, header};

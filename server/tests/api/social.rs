@@ -1,4 +1,4 @@
-//! Follows, the feed and likes (SPEC 3): contents and order, keyset pages, idempotence,
+//! Follows, the feed and likes: contents and order, keyset pages, idempotence,
 //! concurrency, and nobody touching anyone else's like.
 
 use crate::helpers::{TestApp, spawn_app};

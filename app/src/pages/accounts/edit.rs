@@ -5,7 +5,8 @@ use crate::{
     api::accounts::{UpdateProfile, get_profile_settings},
     auth::use_auth,
     components::{
-        form::{ActionDone, ActionError, ErrorMessage, Field, TextAreaField},
+        form::{ActionDone, ActionError, Field, TextAreaField},
+        page_error::PageError,
         require_user::RequireUser,
     },
     domain::{Email, FullName, bio},
@@ -56,7 +57,7 @@ fn EditProfileForm(
                             </ActionForm>
                             <AvatarForm />
                         }),
-                        Err(error) => Either::Right(view! { <ErrorMessage error /> }),
+                        Err(error) => Either::Right(view! { <PageError error /> }),
                     }
                 })}
             </Suspense>

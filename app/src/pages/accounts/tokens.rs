@@ -6,7 +6,8 @@ use super::SettingsTabs;
 use crate::{
     api::tokens::{AccessToken, CreateToken, NewToken, RevokeToken, TokensPage, get_tokens},
     components::{
-        form::{ActionDone, ActionError, ErrorMessage, Field},
+        form::{ActionDone, ActionError, Field},
+        page_error::PageError,
         require_user::RequireUser,
     },
     error::AppError,
@@ -65,7 +66,7 @@ fn TokensSection(
                             {page.new_token.map(|token| view! { <NewTokenNotice token /> })}
                             <TokenList tokens=page.tokens revoke />
                         }),
-                        Err(error) => Either::Right(view! { <ErrorMessage error /> }),
+                        Err(error) => Either::Right(view! { <PageError error /> }),
                     }
                 })}
             </Suspense>

@@ -1,5 +1,5 @@
 //! The `notifications` table. Likes, comments and follows notify through triggers (see
-//! migrations/0004_notifications.sql); mentions are inserted here by the services.
+//! migrations/0004_notifications_search.sql); mentions are inserted here by the services.
 
 use sqlx::{FromRow, SqliteConnection, SqlitePool};
 
