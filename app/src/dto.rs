@@ -214,3 +214,29 @@ pub struct TagCount {
     pub tag: String,
     pub posts: i64,
 }
+
+/// A token as its list shows it; the token itself is never shown again.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AccessToken {
+    pub id: i64,
+    pub name: String,
+    /// UTC, `YYYY-MM-DD HH:MM:SS`.
+    pub created_at: String,
+    /// UTC, to the minute or so; `None` if never used.
+    pub last_used_at: Option<String>,
+}
+
+/// A token just created: the only time it is shown.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewToken {
+    pub id: i64,
+    pub name: String,
+    pub token: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TokensPage {
+    pub tokens: Vec<AccessToken>,
+    /// The token created just before, when `created` named it (once).
+    pub new_token: Option<NewToken>,
+}

@@ -2,7 +2,6 @@
 //! services that hold the rules, and the only place SQL lives (`db`).
 
 pub mod accounts;
-pub mod api_auth;
 pub mod auth;
 pub mod db;
 pub mod demo;
@@ -11,7 +10,6 @@ pub mod notifications;
 pub mod password;
 pub mod posts;
 pub mod search;
-pub mod session;
 pub mod social;
 pub mod state;
 pub mod throttle;

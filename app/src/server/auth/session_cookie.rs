@@ -1,4 +1,5 @@
-//! What Shutter keeps in a session, and how it starts and ends. The session row only
+//! The session cookie: what Shutter keeps in a session, how it starts and ends, and the
+//! person it names. The session row only
 //! names a user and their `session_epoch`; bumping the epoch in the users table (password
 //! change) ends every other session at once, deleting the user ends all of them.
 
@@ -7,6 +8,8 @@ use serde::{Deserialize, Serialize};
 use sqlx::SqlitePool;
 use tower_sessions::Session;
 
+/// The cookie's name.
+pub const COOKIE: &str = "shutter_session";
 const AUTH_KEY: &str = "auth";
 
 #[derive(Debug, Clone, Copy, Serialize, Deserialize)]
@@ -36,9 +39,9 @@ pub async fn end(session: &Session) -> Result<(), AppError> {
     session.flush().await.map_err(session_error)
 }
 
-/// The signed-in user, or `None` if this session names nobody, or names a deleted user or
-/// an epoch that a password change has since retired.
-pub async fn current_user(pool: &SqlitePool, session: &Session) -> Result<Option<CurrentUser>, AppError> {
+/// The signed-in person, or `None` if this session names nobody, or names a deleted user
+/// or an epoch that a password change has since retired.
+pub async fn signed_in(pool: &SqlitePool, session: &Session) -> Result<Option<CurrentUser>, AppError> {
     let Some(auth) = session.get::<SessionAuth>(AUTH_KEY).await.map_err(session_error)? else {
         return Ok(None);
     };
@@ -47,17 +50,6 @@ pub async fn current_user(pool: &SqlitePool, session: &Session) -> Result<Option
         _ => {
             end(session).await?;
             Ok(None)
-        }
-    }
-}
-
-impl From<db::users::SessionUser> for CurrentUser {
-    fn from(user: db::users::SessionUser) -> Self {
-        CurrentUser {
-            id: user.id,
-            username: user.username,
-            full_name: user.full_name,
-            avatar_url: user.avatar.as_deref().map(crate::dto::thumb_url),
         }
     }
 }
