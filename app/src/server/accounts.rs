@@ -83,7 +83,7 @@ pub async fn change_password(
         .await?
         .ok_or_else(|| AppError::Conflict("Your password was changed meanwhile. Sign in again.".into()))?;
     // Every other session carries the old epoch and is now void; this one moves on.
-    session_cookie::refresh_epoch(session, me.id, epoch).await?;
+    session_cookie::start(session, me.id, epoch).await?;
     tracing::info!(user_id = me.id, "password changed");
     Ok(())
 }

@@ -79,10 +79,7 @@ pub async fn identify(state: &AppState, parts: &Parts, door: Door) -> Result<Cal
         };
         return Ok(Caller::Person(person));
     }
-    let session = parts.extensions.get::<Session>().ok_or_else(|| {
-        tracing::error!("session layer missing");
-        AppError::Internal
-    })?;
+    let session = session_of(parts)?;
     let lookup = || async {
         let person = session_cookie::signed_in(&state.pool, session).await?;
         Ok(person.map_or(Caller::Visitor, Caller::Person))
@@ -91,6 +88,13 @@ pub async fn identify(state: &AppState, parts: &Parts, door: Door) -> Result<Cal
         Some(RenderUser(cell)) => cell.get_or_try_init(lookup).await.cloned(),
         None => lookup().await,
     }
+}
+
+fn session_of(parts: &Parts) -> Result<&Session, AppError> {
+    parts.extensions.get::<Session>().ok_or_else(|| {
+        tracing::error!("session layer missing");
+        AppError::Internal
+    })
 }
 
 /// The peer address of the connection (no proxy headers are trusted).
@@ -111,35 +115,30 @@ impl From<db::users::SessionUser> for CurrentUser {
 
 // The request as server functions and page renders reach it: through the Leptos context.
 
-pub fn state() -> Result<AppState, AppError> {
-    use_context::<AppState>().ok_or_else(|| {
-        tracing::error!("AppState missing from the Leptos context");
+/// What the server put in the Leptos context of this render or server function.
+fn from_context<T: Clone + Send + Sync + 'static>() -> Result<T, AppError> {
+    use_context::<T>().ok_or_else(|| {
+        tracing::error!(missing = std::any::type_name::<T>(), "not in the Leptos context");
         AppError::Internal
     })
 }
 
-fn request_parts() -> Result<Parts, AppError> {
-    use_context::<Parts>().ok_or_else(|| {
-        tracing::error!("request parts missing from the Leptos context");
-        AppError::Internal
-    })
+pub fn state() -> Result<AppState, AppError> {
+    from_context()
 }
 
 pub async fn current_session() -> Result<Session, AppError> {
-    request_parts()?.extensions.get::<Session>().cloned().ok_or_else(|| {
-        tracing::error!("session layer missing");
-        AppError::Internal
-    })
+    Ok(session_of(&from_context()?)?.clone())
 }
 
 /// The client's address, for the password throttle.
 pub fn client_ip() -> Option<IpAddr> {
-    request_parts().ok().as_ref().and_then(peer_ip)
+    from_context::<Parts>().ok().as_ref().and_then(peer_ip)
 }
 
 /// The caller of this server function or page render.
 pub async fn caller() -> Result<Caller, AppError> {
-    identify(&state()?, &request_parts()?, Door::Site).await
+    identify(&state()?, &from_context()?, Door::Site).await
 }
 
 pub async fn current_user() -> Result<Option<CurrentUser>, AppError> {

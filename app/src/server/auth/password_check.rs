@@ -23,7 +23,8 @@ pub async fn check_credentials(
         return Err(AppError::BadRequest("Enter your username and password.".into()));
     }
     let account = username.trim().to_lowercase();
-    let counted_at = count(state, &account, client_ip)?;
+    let now = Instant::now();
+    throttle(state, &account, client_ip, now)?;
 
     // An impossible username or an over-long password cannot match; still pay the same
     // argon2 cost as a real check so the answer's timing says nothing.
@@ -33,15 +34,17 @@ pub async fn check_credentials(
         }
         _ => None,
     };
+    let candidate: String = password.chars().take(password::MAX_LEN).collect();
     let stored = credentials.as_ref().map(|c| c.password_hash.clone());
-    let right = verify(state, &account, client_ip, counted_at, password, stored).await?;
-    match credentials {
-        Some(user) if right => Ok(user),
-        _ => {
-            tracing::info!(account = %account, "failed sign-in");
-            Err(AppError::InvalidCredentials)
-        }
+    if !state.passwords.verify(candidate, stored).await? {
+        tracing::info!(account = %account, "failed sign-in");
+        return Err(AppError::InvalidCredentials);
     }
+    let Some(user) = credentials else {
+        return Err(AppError::InvalidCredentials);
+    };
+    state.sign_in_throttle.record_success(&account, client_ip, now);
+    Ok(user)
 }
 
 /// Checks `password` against the signed-in person's own hash; returns that hash. Throttled
@@ -56,9 +59,12 @@ pub async fn confirm_password(
     let credentials =
         db::users::credentials_by_id(&state.pool, me.id).await?.ok_or(AppError::SignInRequired)?;
     let account = me.username.to_lowercase();
-    let counted_at = count(state, &account, client_ip)?;
+    let now = Instant::now();
+    throttle(state, &account, client_ip, now)?;
+    let candidate: String = password.chars().take(password::MAX_LEN).collect();
     let hash = credentials.password_hash;
-    if verify(state, &account, client_ip, counted_at, password, Some(hash.clone())).await? {
+    if state.passwords.verify(candidate, Some(hash.clone())).await? {
+        state.sign_in_throttle.record_success(&account, client_ip, now);
         Ok(hash)
     } else {
         tracing::info!(user_id = me.id, "wrong password confirmation");
@@ -67,29 +73,14 @@ pub async fn confirm_password(
 }
 
 /// Counts a password check of `account` from `client_ip` (429 when its budget is spent).
-fn count(state: &AppState, account: &str, client_ip: Option<IpAddr>) -> Result<Instant, AppError> {
-    let now = Instant::now();
-    state
-        .sign_in_throttle
-        .check_and_count(account, client_ip, now)
-        .map_err(|wait| AppError::TooManyRequests { retry_after_secs: wait.as_secs().max(1) })?;
-    Ok(now)
-}
-
-/// Runs argon2 on a counted check (against a dummy hash when `stored` is `None`); a right
-/// password takes the count back.
-async fn verify(
+fn throttle(
     state: &AppState,
     account: &str,
     client_ip: Option<IpAddr>,
-    counted_at: Instant,
-    password: &str,
-    stored: Option<String>,
-) -> Result<bool, AppError> {
-    let candidate: String = password.chars().take(password::MAX_LEN).collect();
-    let right = state.passwords.verify(candidate, stored).await?;
-    if right {
-        state.sign_in_throttle.record_success(account, client_ip, counted_at);
-    }
-    Ok(right)
+    now: Instant,
+) -> Result<(), AppError> {
+    state
+        .sign_in_throttle
+        .check_and_count(account, client_ip, now)
+        .map_err(|wait| AppError::TooManyRequests { retry_after_secs: wait.as_secs().max(1) })
 }

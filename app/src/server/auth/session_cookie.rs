@@ -29,11 +29,6 @@ pub async fn start(session: &Session, user_id: i64, epoch: i64) -> Result<(), Ap
     session.insert(AUTH_KEY, SessionAuth { user_id, epoch }).await.map_err(session_error)
 }
 
-/// Keeps this session valid after the user's epoch moved (their own password change).
-pub async fn refresh_epoch(session: &Session, user_id: i64, epoch: i64) -> Result<(), AppError> {
-    start(session, user_id, epoch).await
-}
-
 /// Ends the session: the row is deleted from the store and the cookie cleared.
 pub async fn end(session: &Session) -> Result<(), AppError> {
     session.flush().await.map_err(session_error)
