@@ -12,7 +12,11 @@ pub mod bearer_token;
 pub mod password_check;
 pub mod session_cookie;
 
-use crate::{dto::CurrentUser, error::AppError, server::db, server::state::AppState};
+use crate::{
+    dto::CurrentUser,
+    error::AppError,
+    server::{db, state::AppState},
+};
 use axum::extract::ConnectInfo;
 use http::{header, request::Parts};
 use leptos::prelude::use_context;
@@ -45,7 +49,7 @@ impl Caller {
 pub enum Door {
     /// Pages, server functions and uploads: the session cookie.
     Site,
-    /// The REST API: `Authorization: Bearer`, then Basic, then the session cookie.
+    /// The REST API: an `Authorization` header (Bearer or Basic), else the session cookie.
     RestApi,
 }
 
