@@ -31,6 +31,7 @@ watch: setup
 test: setup lint unit e2e
 
 lint:
+	python3 .ci/imports.py
 	$(TOOLCHAIN) cargo fmt --all --check
 	$(TOOLCHAIN) cargo clippy --locked -p app --features ssr --all-targets -- -D warnings
 	$(TOOLCHAIN) cargo clippy --locked -p server --all-targets -- -D warnings

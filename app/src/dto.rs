@@ -28,14 +28,6 @@ pub struct Author {
     pub avatar_url: Option<String>,
 }
 
-#[cfg(feature = "ssr")]
-impl Author {
-    /// From the stored row: the avatar as its file stem, if any.
-    pub fn new(username: String, full_name: String, avatar_stem: Option<&str>) -> Self {
-        Self { username, full_name, avatar_url: crate::server::media::avatar_url(avatar_stem) }
-    }
-}
-
 /// One photo of a post, in its two stored sizes.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Photo {
@@ -204,4 +196,30 @@ pub struct SearchResults {
 pub struct TagCount {
     pub tag: String,
     pub posts: i64,
+}
+
+/// A token as its list shows it; the token itself is never shown again.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AccessToken {
+    pub id: i64,
+    pub name: String,
+    /// UTC, `YYYY-MM-DD HH:MM:SS`.
+    pub created_at: String,
+    /// UTC, to the minute or so; `None` if never used.
+    pub last_used_at: Option<String>,
+}
+
+/// A token just created: the only time it is shown.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewToken {
+    pub id: i64,
+    pub name: String,
+    pub token: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TokensPage {
+    pub tokens: Vec<AccessToken>,
+    /// The token created just before, when `created` named it (once).
+    pub new_token: Option<NewToken>,
 }

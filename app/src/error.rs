@@ -166,6 +166,16 @@ impl FromServerFnError for AppError {
 }
 
 #[cfg(feature = "ssr")]
+impl AppError {
+    /// A failure people should not see the details of: logged with what was being done
+    /// (inside the request's span, so with its id), answered as the opaque 500.
+    pub fn internal(doing: &str, error: impl std::fmt::Display) -> AppError {
+        tracing::error!(error = %error, "{doing}");
+        AppError::Internal
+    }
+}
+
+#[cfg(feature = "ssr")]
 impl From<sqlx::Error> for AppError {
     fn from(e: sqlx::Error) -> Self {
         if let sqlx::Error::Database(db) = &e
@@ -173,8 +183,7 @@ impl From<sqlx::Error> for AppError {
         {
             return AppError::Conflict("That already exists.".into());
         }
-        tracing::error!(error = %e, "database error");
-        AppError::Internal
+        AppError::internal("database error", e)
     }
 }
 

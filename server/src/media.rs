@@ -6,9 +6,10 @@ use app::{
     domain::{AltText, Caption},
     error::AppError,
     server::{
+        auth::{self, Door},
         media::{Upload, pipeline::MAX_BYTES, store},
         posts::{self, MAX_PHOTOS},
-        profiles, session,
+        profiles,
         state::AppState,
     },
 };
@@ -16,10 +17,9 @@ use axum::{
     Json,
     body::Body,
     extract::{Multipart, Path, State, multipart::Field},
-    http::{HeaderMap, HeaderValue, StatusCode, header},
+    http::{HeaderMap, HeaderValue, StatusCode, header, request::Parts},
     response::{IntoResponse, Redirect, Response},
 };
-use tower_sessions::Session;
 
 /// Upper bound of a new-post request: ten full-size photos and the form around them.
 pub const NEW_POST_BODY_LIMIT: usize = MAX_PHOTOS * MAX_BYTES + 1024 * 1024;
@@ -117,21 +117,12 @@ async fn read_new_post(mut multipart: Multipart) -> Result<NewPostForm, AppError
     Ok(form)
 }
 
-async fn signed_in_user(state: &AppState, session: &Session) -> Result<i64, AppError> {
-    session::current_user(&state.pool, session).await?.map(|u| u.id).ok_or(AppError::SignInRequired)
-}
-
 /// `POST /posts/new/`: creates a post from 1–10 photos, a caption and alt texts.
 /// Answers 201 `{"postid", "url"}` to scripts, 303 to the new post page to a plain form.
-pub async fn create_post(
-    State(state): State<AppState>,
-    session: Session,
-    headers: HeaderMap,
-    multipart: Multipart,
-) -> Response {
-    let json = wants_json(&headers);
+pub async fn create_post(State(state): State<AppState>, parts: Parts, multipart: Multipart) -> Response {
+    let json = wants_json(&parts.headers);
     let result = async {
-        let owner_id = signed_in_user(&state, &session).await?;
+        let owner_id = auth::identify(&state, &parts, Door::Site).await?.signed_in()?.id;
         let form = read_new_post(multipart).await?;
         let caption = Caption::parse(&form.caption)?;
         let uploads = form
@@ -165,13 +156,12 @@ pub async fn create_post(
 /// `POST /accounts/avatar/`: replaces the signed-in user's avatar (field `avatar`).
 pub async fn upload_avatar(
     State(state): State<AppState>,
-    session: Session,
-    headers: HeaderMap,
+    parts: Parts,
     mut multipart: Multipart,
 ) -> Response {
-    let json = wants_json(&headers);
+    let json = wants_json(&parts.headers);
     let result = async {
-        let user_id = signed_in_user(&state, &session).await?;
+        let user_id = auth::identify(&state, &parts, Door::Site).await?.signed_in()?.id;
         let mut bytes = Vec::new();
         while let Some(field) = multipart.next_field().await.map_err(bad_form)? {
             if field.name() == Some("avatar") {
@@ -219,13 +209,7 @@ pub async fn serve(State(state): State<AppState>, Path(name): Path<String>, head
             res
         }
         Ok(Ok(None)) => not_found(),
-        Ok(Err(e)) => {
-            tracing::error!(error = %e, name, "cannot read a media file");
-            error_response(&AppError::Internal)
-        }
-        Err(e) => {
-            tracing::error!(error = %e, "media read task failed");
-            error_response(&AppError::Internal)
-        }
+        Ok(Err(e)) => error_response(&AppError::internal(&format!("cannot read the media file {name}"), e)),
+        Err(e) => error_response(&AppError::internal("media read task failed", e)),
     }
 }

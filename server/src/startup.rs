@@ -38,7 +38,6 @@ const BODY_LIMIT: usize = 1024 * 1024;
 const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 /// Uploads may take longer: ten photos over a slow mobile link.
 const UPLOAD_TIMEOUT: Duration = Duration::from_secs(10 * 60);
-pub const SESSION_COOKIE: &str = "shutter_session";
 
 pub struct Application {
     listener: TcpListener,
@@ -65,7 +64,7 @@ impl Application {
             session_store.clone().continuously_delete_expired(tokio::time::Duration::from_secs(3600)),
         );
         let session_layer = SessionManagerLayer::new(session_store)
-            .with_name(SESSION_COOKIE)
+            .with_name(app::server::auth::session_cookie::COOKIE)
             .with_http_only(true)
             .with_same_site(SameSite::Lax)
             .with_secure(config.secure_cookies)
@@ -139,7 +138,8 @@ pub async fn app_state(config: &Config, pool: sqlx::SqlitePool) -> anyhow::Resul
         media_permits: Arc::new(tokio::sync::Semaphore::new(
             std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2),
         )),
-        api_auth: Default::default(),
+        basic_checks: Default::default(),
+        token_reveals: Default::default(),
     };
 
     Ok(state)
@@ -183,8 +183,7 @@ fn router(
             match files.oneshot(req).await {
                 Ok(res) => res.into_response(),
                 Err(e) => {
-                    tracing::error!(error = %e, "cannot read a file of the site");
-                    middleware::error_response(&AppError::Internal)
+                    middleware::error_response(&AppError::internal("cannot read a file of the site", e))
                 }
             }
         }

@@ -43,7 +43,7 @@ pub async fn sign_up(
 pub async fn sign_in(username: String, password: String, next: Option<String>) -> Result<(), AppError> {
     let state = auth::state()?;
     let session = auth::current_session().await?;
-    let ip = auth::client_ip().await;
+    let ip = auth::client_ip();
     accounts::sign_in(&state, &session, ip, &username, &password).await?;
     leptos_axum::redirect(NextPath::parse_or_home(next.as_deref()).as_str());
     Ok(())
@@ -53,7 +53,7 @@ pub async fn sign_in(username: String, password: String, next: Option<String>) -
 #[server(prefix = "/accounts", endpoint = "logout/")]
 pub async fn sign_out() -> Result<(), AppError> {
     let session = auth::current_session().await?;
-    crate::server::session::end(&session).await?;
+    auth::session_cookie::end(&session).await?;
     leptos_axum::redirect("/");
     Ok(())
 }
@@ -83,7 +83,7 @@ pub async fn change_password(old_password: String, new_password: String) -> Resu
     let new_password = Password::parse(&new_password)?;
     let me = auth::require_user().await?;
     let session = auth::current_session().await?;
-    let ip = auth::client_ip().await;
+    let ip = auth::client_ip();
     accounts::change_password(&auth::state()?, &session, &me, ip, &old_password, new_password).await?;
     leptos_axum::redirect("/accounts/password/?changed=1");
     Ok(())
@@ -96,7 +96,7 @@ pub async fn delete_account(password: String) -> Result<(), AppError> {
     }
     let me = auth::require_user().await?;
     let session = auth::current_session().await?;
-    let ip = auth::client_ip().await;
+    let ip = auth::client_ip();
     accounts::delete_account(&auth::state()?, &session, &me, ip, &password).await?;
     leptos_axum::redirect("/");
     Ok(())

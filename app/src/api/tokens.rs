@@ -1,38 +1,11 @@
 //! Personal access token server functions (the `/accounts/tokens/` page), and what they
 //! answer. Plain form posts (JavaScript off) are redirected back to the page.
 
-use crate::error::AppError;
+use crate::{dto::TokensPage, error::AppError};
 use leptos::prelude::*;
-use serde::{Deserialize, Serialize};
 
 #[cfg(feature = "ssr")]
 use crate::server::{auth, tokens};
-
-/// A token as its list shows it; the token itself is never shown again.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct AccessToken {
-    pub id: i64,
-    pub name: String,
-    /// UTC, `YYYY-MM-DD HH:MM:SS`.
-    pub created_at: String,
-    /// UTC, to the minute or so; `None` if never used.
-    pub last_used_at: Option<String>,
-}
-
-/// A token just created: the only time it is shown.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct NewToken {
-    pub id: i64,
-    pub name: String,
-    pub token: String,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct TokensPage {
-    pub tokens: Vec<AccessToken>,
-    /// The token created just before, when `created` named it (once).
-    pub new_token: Option<NewToken>,
-}
 
 /// The reader's tokens; `created` is the one-time key the creation redirected with.
 #[server(prefix = "/api/fn", endpoint = "tokens")]

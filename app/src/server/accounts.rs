@@ -1,14 +1,18 @@
 //! The account rules: sign up, sign in (throttled, same answer and cost for unknown users),
 //! edit profile, change password (retires other sessions), delete account. Every password
-//! check, including the confirmations, goes through the same throttle.
+//! check, including the confirmations, goes through `auth::password_check`.
 
 use crate::{
-    domain::{Bio, Email, FullName, Password, Username, password},
+    domain::{Bio, Email, FullName, Password, Username},
     dto::{CurrentUser, ProfileSettings},
     error::AppError,
-    server::{db, session, state::AppState},
+    server::{
+        auth::{password_check, session_cookie},
+        db,
+        state::AppState,
+    },
 };
-use std::{net::IpAddr, time::Instant};
+use std::net::IpAddr;
 use tower_sessions::Session;
 
 pub struct SignUp {
@@ -30,7 +34,7 @@ pub async fn sign_up(state: &AppState, session: &Session, form: SignUp) -> Resul
         AppError::Conflict(_) => AppError::Conflict("This username is taken. Try another one.".into()),
         other => other,
     })?;
-    session::start(session, id, 0).await?;
+    session_cookie::start(session, id, 0).await?;
     tracing::info!(user_id = id, "account created");
     Ok(id)
 }
@@ -42,59 +46,9 @@ pub async fn sign_in(
     username: &str,
     password: &str,
 ) -> Result<i64, AppError> {
-    let user = check_credentials(state, client_ip, username, password).await?;
-    session::start(session, user.id, user.session_epoch).await?;
+    let user = password_check::check_credentials(state, client_ip, username, password).await?;
+    session_cookie::start(session, user.id, user.session_epoch).await?;
     Ok(user.id)
-}
-
-/// The sign-in rules without the session: throttled per account and IP, one answer and
-/// one argon2 cost whether or not the user exists. Shared by the sign-in form and HTTP
-/// Basic authentication of the REST API.
-pub async fn check_credentials(
-    state: &AppState,
-    client_ip: Option<IpAddr>,
-    username: &str,
-    password: &str,
-) -> Result<db::users::Credentials, AppError> {
-    if username.trim().is_empty() || password.is_empty() {
-        return Err(AppError::BadRequest("Enter your username and password.".into()));
-    }
-    let account = username.trim().to_lowercase();
-    let now = Instant::now();
-    throttle(state, &account, client_ip, now)?;
-
-    // An impossible username or an over-long password cannot match; still pay the same
-    // argon2 cost as a real check so the answer's timing says nothing.
-    let credentials = match Username::parse(&account) {
-        Ok(name) if password.chars().count() <= password::MAX_LEN => {
-            db::users::credentials_by_username(&state.pool, name.as_str()).await?
-        }
-        _ => None,
-    };
-    let candidate: String = password.chars().take(password::MAX_LEN).collect();
-    let stored = credentials.as_ref().map(|c| c.password_hash.clone());
-    if !state.passwords.verify(candidate, stored).await? {
-        tracing::info!(account = %account, "failed sign-in");
-        return Err(AppError::InvalidCredentials);
-    }
-    let Some(user) = credentials else {
-        return Err(AppError::InvalidCredentials);
-    };
-    state.sign_in_throttle.record_success(&account, client_ip, now);
-    Ok(user)
-}
-
-/// Counts a password check of `account` from `client_ip` (429 when its budget is spent).
-fn throttle(
-    state: &AppState,
-    account: &str,
-    client_ip: Option<IpAddr>,
-    now: Instant,
-) -> Result<(), AppError> {
-    state
-        .sign_in_throttle
-        .check_and_count(account, client_ip, now)
-        .map_err(|wait| AppError::TooManyRequests { retry_after_secs: wait.as_secs().max(1) })
 }
 
 pub async fn profile_settings(state: &AppState, me: &CurrentUser) -> Result<ProfileSettings, AppError> {
@@ -115,31 +69,6 @@ pub async fn update_profile(
     Ok(())
 }
 
-/// Checks `password` against the signed-in user's own hash; returns that hash. Throttled
-/// like a sign-in (same budgets): a borrowed or stolen session must not become a way to
-/// guess the password quickly.
-async fn confirm_password(
-    state: &AppState,
-    me: &CurrentUser,
-    client_ip: Option<IpAddr>,
-    password: &str,
-) -> Result<String, AppError> {
-    let credentials =
-        db::users::credentials_by_id(&state.pool, me.id).await?.ok_or(AppError::SignInRequired)?;
-    let account = me.username.to_lowercase();
-    let now = Instant::now();
-    throttle(state, &account, client_ip, now)?;
-    let candidate: String = password.chars().take(password::MAX_LEN).collect();
-    let hash = credentials.password_hash;
-    if state.passwords.verify(candidate, Some(hash.clone())).await? {
-        state.sign_in_throttle.record_success(&account, client_ip, now);
-        Ok(hash)
-    } else {
-        tracing::info!(user_id = me.id, "wrong password confirmation");
-        Err(AppError::WrongPassword("Your current password is not correct.".into()))
-    }
-}
-
 pub async fn change_password(
     state: &AppState,
     session: &Session,
@@ -148,13 +77,13 @@ pub async fn change_password(
     old_password: &str,
     new_password: Password,
 ) -> Result<(), AppError> {
-    let old_hash = confirm_password(state, me, client_ip, old_password).await?;
+    let old_hash = password_check::confirm_password(state, me, client_ip, old_password).await?;
     let new_hash = state.passwords.hash(new_password).await?;
     let epoch = db::users::replace_password(&state.pool, me.id, &old_hash, &new_hash)
         .await?
         .ok_or_else(|| AppError::Conflict("Your password was changed meanwhile. Sign in again.".into()))?;
     // Every other session carries the old epoch and is now void; this one moves on.
-    session::refresh_epoch(session, me.id, epoch).await?;
+    session_cookie::start(session, me.id, epoch).await?;
     tracing::info!(user_id = me.id, "password changed");
     Ok(())
 }
@@ -166,11 +95,11 @@ pub async fn delete_account(
     client_ip: Option<IpAddr>,
     password: &str,
 ) -> Result<(), AppError> {
-    confirm_password(state, me, client_ip, password).await?;
+    password_check::confirm_password(state, me, client_ip, password).await?;
     // Rows first (posts, photos and the rest cascade), then the files they pointed to.
     let media = db::posts::media_of_user(&state.pool, me.id).await?;
     db::users::delete(&state.pool, me.id).await?;
-    session::end(session).await?;
+    session_cookie::end(session).await?;
     super::media::remove_files_off_runtime(state, media).await;
     tracing::info!(user_id = me.id, "account deleted");
     Ok(())

@@ -3,7 +3,6 @@
 //! lists (`page`), media, and the only place SQL lives (`db`).
 
 pub mod accounts;
-pub mod api_auth;
 pub mod auth;
 pub mod db;
 pub mod demo;
@@ -15,7 +14,6 @@ pub mod policy;
 pub mod posts;
 pub mod profiles;
 pub mod search;
-pub mod session;
 pub mod social;
 pub mod state;
 pub mod throttle;

@@ -2,7 +2,7 @@
 //! them; showing the first page marks everything on it as seen.
 
 use crate::{
-    dto::{Author, Notification, NotificationKind, NotificationsPage, UNREAD_CAP},
+    dto::{Notification, NotificationKind, NotificationsPage, UNREAD_CAP},
     error::AppError,
     server::{db, media::Variant, page::PageSize, state::AppState},
 };
@@ -48,7 +48,11 @@ pub async fn page(state: &AppState, me: i64, before: Option<i64>) -> Result<Noti
             Ok(Notification {
                 id: row.id,
                 kind: kind(&row.kind)?,
-                actor: Author::new(row.actor_username, row.actor_full_name, row.actor_avatar.as_deref()),
+                actor: super::profiles::author(
+                    row.actor_username,
+                    row.actor_full_name,
+                    row.actor_avatar.as_deref(),
+                ),
                 post_id: row.post_id,
                 post_thumb_url: row.post_stem.map(|stem| Variant::Thumbnail.url(&stem)),
                 comment_text: row.comment_text,

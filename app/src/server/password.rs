@@ -36,14 +36,8 @@ impl PasswordHasher {
             argon2().hash_password(password.expose().as_bytes(), &salt).map(|h| h.to_string())
         })
         .await
-        .map_err(|e| {
-            tracing::error!(error = %e, "password hashing task failed");
-            AppError::Internal
-        })?
-        .map_err(|e| {
-            tracing::error!(error = %e, "password hashing failed");
-            AppError::Internal
-        })
+        .map_err(|e| AppError::internal("password hashing task failed", e))?
+        .map_err(|e| AppError::internal("password hashing failed", e))
     }
 
     /// True when `candidate` matches `stored`. With `stored = None` (no such user) it
@@ -57,10 +51,7 @@ impl PasswordHasher {
                 .unwrap_or(false)
         })
         .await
-        .map_err(|e| {
-            tracing::error!(error = %e, "password verification task failed");
-            AppError::Internal
-        })?;
+        .map_err(|e| AppError::internal("password verification task failed", e))?;
         Ok(exists && matches)
     }
 }

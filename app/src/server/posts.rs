@@ -5,7 +5,7 @@
 
 use crate::{
     domain::{AltText, Caption, caption::mentions},
-    dto::{Author, GridPage, Photo, PostThumb, PostView},
+    dto::{GridPage, Photo, PostThumb, PostView},
     error::AppError,
     server::{
         db,
@@ -164,7 +164,7 @@ pub async fn view(state: &AppState, viewer_id: Option<i64>, post_id: i64) -> Res
         likes: crate::dto::LikeState { count, liked },
         id: post.id,
         is_owner,
-        owner: Author::new(post.username, post.full_name, post.avatar.as_deref()),
+        owner: super::profiles::author(post.username, post.full_name, post.avatar.as_deref()),
         caption: post.caption,
         created_at: post.created_at,
         photos,

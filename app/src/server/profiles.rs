@@ -3,7 +3,7 @@
 
 use crate::{
     domain::{AltText, Username},
-    dto::Profile,
+    dto::{Author, Profile},
     error::AppError,
     server::{
         db,
@@ -11,6 +11,12 @@ use crate::{
         state::AppState,
     },
 };
+
+/// Someone as shown beside what they made, from the stored row (the avatar as its file
+/// stem, if any).
+pub fn author(username: String, full_name: String, avatar_stem: Option<&str>) -> Author {
+    Author { username, full_name, avatar_url: avatar_url(avatar_stem) }
+}
 
 pub async fn profile(state: &AppState, viewer_id: Option<i64>, username: &str) -> Result<Profile, AppError> {
     let missing = || AppError::NotFound(format!("There is no one called @{username} here."));

@@ -2,7 +2,7 @@
 
 use crate::{
     domain::caption::tag_key,
-    dto::{Author, SearchResults, TagCount},
+    dto::{SearchResults, TagCount},
     error::AppError,
     server::{db, state::AppState},
 };
@@ -56,7 +56,7 @@ pub async fn search(state: &AppState, raw: &str, limits: Limits) -> Result<Searc
         results.people = db::search::people(&state.pool, text, limits.people)
             .await?
             .into_iter()
-            .map(|p| Author::new(p.username, p.full_name, p.avatar.as_deref()))
+            .map(|p| super::profiles::author(p.username, p.full_name, p.avatar.as_deref()))
             .collect();
     }
     if let Some(tag) = &query.tags {

@@ -4,7 +4,7 @@
 
 use crate::{
     domain::caption::mentions,
-    dto::{Author, CommentView, FeedCard, FeedPage, LikeState},
+    dto::{CommentView, FeedCard, FeedPage, LikeState},
     error::AppError,
     server::{
         accounts::user_id_of,
@@ -35,10 +35,7 @@ pub async fn unfollow(state: &AppState, me: i64, username: &str) -> Result<(), A
 }
 
 fn parse_json<T: serde::de::DeserializeOwned>(json: &str) -> Result<Vec<T>, AppError> {
-    serde_json::from_str(json).map_err(|e| {
-        tracing::error!(error = %e, "feed JSON from SQLite did not parse");
-        AppError::Internal
-    })
+    serde_json::from_str(json).map_err(|e| AppError::internal("feed JSON from SQLite did not parse", e))
 }
 
 pub async fn feed(state: &AppState, me: i64, before: Option<i64>) -> Result<FeedPage, AppError> {
@@ -59,7 +56,7 @@ pub async fn feed(state: &AppState, me: i64, before: Option<i64>) -> Result<Feed
             .collect();
         cards.push(FeedCard {
             id: row.id,
-            owner: Author::new(row.username, row.full_name, row.avatar.as_deref()),
+            owner: super::profiles::author(row.username, row.full_name, row.avatar.as_deref()),
             caption: row.caption,
             created_at: row.created_at,
             photos,

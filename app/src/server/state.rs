@@ -1,6 +1,12 @@
-//! `AppState`: what every request handler, server function and render can reach.
+//! `AppState`: what every request handler, server function and render can reach. It
+//! holds only leaf types: nothing here imports a service, so no service import leads back.
 
-use super::{api_auth::ApiAuth, media::MediaStore, password::PasswordHasher, throttle::SignInThrottle};
+use super::{
+    auth::{basic_credentials::BasicChecks, bearer_token::Reveals},
+    media::MediaStore,
+    password::PasswordHasher,
+    throttle::SignInThrottle,
+};
 use axum::extract::FromRef;
 use leptos::config::LeptosOptions;
 use sqlx::SqlitePool;
@@ -17,6 +23,8 @@ pub struct AppState {
     pub public_origin: Option<String>,
     /// One media-processing job per core at a time.
     pub media_permits: Arc<tokio::sync::Semaphore>,
-    /// REST API authentication: remembered Basic checks, new tokens to show once.
-    pub api_auth: Arc<ApiAuth>,
+    /// Remembered Basic checks of the REST API.
+    pub basic_checks: Arc<BasicChecks>,
+    /// New access tokens waiting to be shown once.
+    pub token_reveals: Arc<Reveals>,
 }

@@ -1,18 +1,24 @@
 //! The REST API v1 (SPEC 5): JSON over `/api/v1/…`, for scripts and other clients. The
-//! handlers parse input, find the caller (`auth::Caller`), call the same services as the
+//! handlers parse input, find the caller (`Person`), call the same services as the
 //! server functions, and shape the answer; the OpenAPI document is generated from them.
 //! Every failure, axum's own rejections included, answers `{"message", "status_code"}`.
 
-mod auth;
 mod resources;
 
 use crate::middleware::error_response;
-use app::{error::AppError, server::state::AppState};
+use app::{
+    dto::CurrentUser,
+    error::AppError,
+    server::{
+        auth::{self, Caller, Door},
+        state::AppState,
+    },
+};
 use axum::{
     Json, Router,
     body::Body,
-    extract::Request,
-    http::{HeaderValue, Method, StatusCode, header},
+    extract::{FromRequestParts, Request},
+    http::{HeaderValue, Method, StatusCode, header, request::Parts},
     middleware::Next,
     response::{IntoResponse, Response},
     routing::{any, delete, get, post},
@@ -25,7 +31,22 @@ use utoipa::{
     openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme},
 };
 
-pub use auth::Caller;
+/// The person calling the API, by `Authorization: Bearer <token>`, HTTP Basic, or the
+/// session cookie (`auth::identify` at the REST API's door). A visitor gets 403.
+pub struct Person(pub CurrentUser);
+
+impl FromRequestParts<AppState> for Person {
+    type Rejection = RestError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, RestError> {
+        match auth::identify(state, parts, Door::RestApi).await? {
+            Caller::Person(me) => Ok(Person(me)),
+            Caller::Visitor => Err(RestError(AppError::Forbidden(
+                "Sign in, or send an access token (Authorization: Bearer) or Basic credentials.".into(),
+            ))),
+        }
+    }
+}
 
 /// An error answer of the API, in the one wire format of `AppError`.
 #[derive(Debug)]
@@ -187,7 +208,7 @@ impl Modify for Credentials {
         );
         components.add_security_scheme(
             "session",
-            SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::new(crate::startup::SESSION_COOKIE))),
+            SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::new(auth::session_cookie::COOKIE))),
         );
     }
 }

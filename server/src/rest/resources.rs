@@ -1,7 +1,7 @@
 //! Posts, likes and comments of `/api/v1/`: thin handlers over `app::server::{posts,
 //! social}`, with the JSON shapes of SPEC 5 (its key names, not Rust's).
 
-use super::{ApiError, Caller, RestError};
+use super::{ApiError, Person, RestError};
 use app::{
     domain::CommentText,
     error::AppError,
@@ -99,7 +99,7 @@ pub struct PostList {
 )]
 pub async fn list_posts(
     State(state): State<AppState>,
-    Caller(me): Caller,
+    Person(me): Person,
     uri: Uri,
     Query(query): Query<ListQuery>,
 ) -> Result<Json<PostList>, RestError> {
@@ -214,7 +214,7 @@ pub struct PostDetail {
 )]
 pub async fn post_detail(
     State(state): State<AppState>,
-    Caller(me): Caller,
+    Person(me): Person,
     Path(postid): Path<String>,
 ) -> Result<Json<PostDetail>, RestError> {
     let postid = id("postid", &postid)?;
@@ -293,7 +293,7 @@ pub struct Like {
 )]
 pub async fn create_like(
     State(state): State<AppState>,
-    Caller(me): Caller,
+    Person(me): Person,
     Query(query): Query<PostIdQuery>,
 ) -> Result<Response, RestError> {
     let like = social::like_post(&state, me.id, query.post_id()?).await?;
@@ -317,7 +317,7 @@ pub async fn create_like(
 )]
 pub async fn delete_like(
     State(state): State<AppState>,
-    Caller(me): Caller,
+    Person(me): Person,
     Path(likeid): Path<String>,
 ) -> Result<StatusCode, RestError> {
     social::delete_like(&state, me.id, id("likeid", &likeid)?).await?;
@@ -356,7 +356,7 @@ pub struct NewComment {
 )]
 pub async fn create_comment(
     State(state): State<AppState>,
-    Caller(me): Caller,
+    Person(me): Person,
     Query(query): Query<PostIdQuery>,
     headers: HeaderMap,
     body: Bytes,
@@ -405,7 +405,7 @@ pub async fn create_comment(
 )]
 pub async fn delete_comment(
     State(state): State<AppState>,
-    Caller(me): Caller,
+    Person(me): Person,
     Path(commentid): Path<String>,
 ) -> Result<StatusCode, RestError> {
     social::delete_comment(&state, me.id, id("commentid", &commentid)?).await?;

@@ -645,6 +645,42 @@ async fn tokens_are_personal_and_die_with_their_user() {
     assert_eq!(api.get("/api/v1/posts/", &basic).await.status, StatusCode::FORBIDDEN);
 }
 
+/// Tokens and Basic credentials are for scripts on the REST API: the site's server
+/// functions, uploads and pages take the session cookie only, so a leaked token cannot
+/// mint more tokens or reach the settings.
+#[tokio::test]
+async fn tokens_and_basic_credentials_do_not_open_the_site() {
+    let api = Api::new().await;
+    let (_ada, _) = api.user("ada").await;
+    let (_, token) = api.token(&api.app.signed_up("bob").await, "bob's").await;
+    let app = &api.app;
+    let bearer = |req: RequestBuilder| req.bearer_auth(&token);
+    let basic = |req: RequestBuilder| req.basic_auth("ada", Some(PASSWORD));
+    for (name, with) in [("bearer", &bearer as &dyn Fn(RequestBuilder) -> RequestBuilder), ("basic", &basic)]
+    {
+        let visitor = app.client();
+        for function in ["/api/fn/create_token", "/api/fn/tokens", "/api/fn/profile_settings"] {
+            let req =
+                visitor.post(app.url(function)).header(header::ORIGIN, &app.address).form(&[("name", "x")]);
+            let res = with(req).send().await.unwrap();
+            assert_eq!(res.status(), StatusCode::FORBIDDEN, "{name} {function}");
+        }
+        let res = with(visitor.post(app.url("/api/fn/current_user")).header(header::ORIGIN, &app.address))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.json::<Value>().await.unwrap(), Value::Null, "{name}: a visitor");
+        let req = visitor
+            .post(app.url("/accounts/avatar/"))
+            .header(header::ORIGIN, &app.address)
+            .header(header::ACCEPT, "application/json")
+            .multipart(reqwest::multipart::Form::new().text("avatar", "x"));
+        assert_eq!(with(req).send().await.unwrap().status(), StatusCode::FORBIDDEN, "{name} upload");
+        let res = with(visitor.get(app.url("/accounts/tokens/"))).send().await.unwrap();
+        assert_eq!(res.status(), StatusCode::FOUND, "{name}: the page sends a visitor to sign in");
+    }
+}
+
 #[tokio::test]
 async fn cross_site_requests_with_the_cookie_are_refused() {
     let api = Api::new().await;

@@ -4,12 +4,13 @@
 
 use super::SettingsTabs;
 use crate::{
-    api::tokens::{AccessToken, CreateToken, NewToken, RevokeToken, TokensPage, get_tokens},
+    api::tokens::{CreateToken, RevokeToken, get_tokens},
     components::{
         form::{ActionDone, ActionError, Field},
         page_error::PageError,
         require_user::RequireUser,
     },
+    dto::{AccessToken, NewToken, TokensPage},
     error::AppError,
 };
 use leptos::{either::Either, prelude::*};

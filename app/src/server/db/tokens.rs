@@ -14,10 +14,8 @@ pub struct TokenRow {
 #[derive(Debug, FromRow)]
 pub struct TokenOwner {
     pub token_id: i64,
-    pub user_id: i64,
-    pub username: String,
-    pub full_name: String,
-    pub avatar: Option<String>,
+    #[sqlx(flatten)]
+    pub user: super::users::SessionUser,
     /// `last_used_at` is unset or more than a minute old: time to refresh it.
     pub stale: bool,
 }
@@ -61,7 +59,7 @@ pub async fn delete(pool: &SqlitePool, id: i64, user_id: i64) -> Result<bool, sq
 /// The user a token hash belongs to (a deleted user's tokens are gone with them).
 pub async fn owner_of(pool: &SqlitePool, hash: &[u8]) -> Result<Option<TokenOwner>, sqlx::Error> {
     sqlx::query_as(
-        "SELECT t.id AS token_id, u.id AS user_id, u.username, u.full_name, u.avatar, \
+        "SELECT t.id AS token_id, u.id, u.username, u.full_name, u.avatar, u.session_epoch, \
            (t.last_used_at IS NULL \
             OR t.last_used_at < strftime('%Y-%m-%d %H:%M:%S', 'now', '-60 seconds')) AS stale \
          FROM access_tokens t JOIN users u ON u.id = t.user_id WHERE t.token_hash = ?",

@@ -170,30 +170,28 @@ fn resize(
     height: u32,
     crop: Option<(f64, f64, f64, f64)>,
 ) -> Result<RgbImage, AppError> {
-    let internal = |e: &dyn std::fmt::Display| {
-        tracing::error!(error = %e, "resize failed");
-        AppError::Internal
-    };
     // Borrow the decoded pixels: a copy of a 50-megapixel image would cost 150 MB.
     let source = ImageRef::new(image.width(), image.height(), image.as_raw(), PixelType::U8x3)
-        .map_err(|e| internal(&e))?;
+        .map_err(|e| AppError::internal("resize failed", e))?;
     let mut target = Image::new(width, height, PixelType::U8x3);
     let mut options =
         ResizeOptions::new().resize_alg(ResizeAlg::Convolution(fast_image_resize::FilterType::Lanczos3));
     if let Some((left, top, w, h)) = crop {
         options = options.crop(left, top, w, h);
     }
-    Resizer::new().resize(&source, &mut target, &options).map_err(|e| internal(&e))?;
-    RgbImage::from_raw(width, height, target.into_vec()).ok_or_else(|| internal(&"buffer size"))
+    Resizer::new()
+        .resize(&source, &mut target, &options)
+        .map_err(|e| AppError::internal("resize failed", e))?;
+    RgbImage::from_raw(width, height, target.into_vec())
+        .ok_or_else(|| AppError::internal("resize failed", "the buffer has the wrong size"))
 }
 
 fn encode(image: RgbImage) -> Result<Encoded, AppError> {
     let (width, height) = image.dimensions();
     let mut jpeg = Vec::with_capacity((width * height / 4) as usize);
-    JpegEncoder::new_with_quality(&mut jpeg, JPEG_QUALITY).encode_image(&image).map_err(|e| {
-        tracing::error!(error = %e, "JPEG encoding failed");
-        AppError::Internal
-    })?;
+    JpegEncoder::new_with_quality(&mut jpeg, JPEG_QUALITY)
+        .encode_image(&image)
+        .map_err(|e| AppError::internal("JPEG encoding failed", e))?;
     Ok(Encoded { jpeg, width, height })
 }
 

@@ -23,8 +23,7 @@ pub struct Stored {
 }
 
 fn io_error(e: std::io::Error) -> AppError {
-    tracing::error!(error = %e, "media store error");
-    AppError::Internal
+    AppError::internal("media store error", e)
 }
 
 /// Removes the files of `stems`; failures are logged (an orphan file is harmless, a
@@ -98,12 +97,9 @@ pub async fn process_off_runtime(
 ) -> Result<Vec<Stored>, AppError> {
     let _permit = state.media_permits.acquire().await.map_err(|_| AppError::Internal)?;
     let store = Arc::clone(&state.media);
-    tokio::task::spawn_blocking(move || process_and_store(store.as_ref(), uploads, shape)).await.map_err(
-        |e| {
-            tracing::error!(error = %e, "media task failed");
-            AppError::Internal
-        },
-    )?
+    tokio::task::spawn_blocking(move || process_and_store(store.as_ref(), uploads, shape))
+        .await
+        .map_err(|e| AppError::internal("media task failed", e))?
 }
 
 /// Removes stored files that no row points to: what a crash between writing a photo and

@@ -1,4 +1,5 @@
-//! What Shutter keeps in a session, and how it starts and ends. The session row only
+//! The session cookie: what Shutter keeps in a session, how it starts and ends, and the
+//! person it names. The session row only
 //! names a user and their `session_epoch`; bumping the epoch in the users table (password
 //! change) ends every other session at once, deleting the user ends all of them.
 
@@ -7,6 +8,8 @@ use serde::{Deserialize, Serialize};
 use sqlx::SqlitePool;
 use tower_sessions::Session;
 
+/// The cookie's name.
+pub const COOKIE: &str = "shutter_session";
 const AUTH_KEY: &str = "auth";
 
 #[derive(Debug, Clone, Copy, Serialize, Deserialize)]
@@ -16,8 +19,7 @@ struct SessionAuth {
 }
 
 fn session_error(e: tower_sessions::session::Error) -> AppError {
-    tracing::error!(error = %e, "session store error");
-    AppError::Internal
+    AppError::internal("session store error", e)
 }
 
 /// Signs `user_id` in on this session, under a new session id (no fixation).
@@ -26,19 +28,14 @@ pub async fn start(session: &Session, user_id: i64, epoch: i64) -> Result<(), Ap
     session.insert(AUTH_KEY, SessionAuth { user_id, epoch }).await.map_err(session_error)
 }
 
-/// Keeps this session valid after the user's epoch moved (their own password change).
-pub async fn refresh_epoch(session: &Session, user_id: i64, epoch: i64) -> Result<(), AppError> {
-    start(session, user_id, epoch).await
-}
-
 /// Ends the session: the row is deleted from the store and the cookie cleared.
 pub async fn end(session: &Session) -> Result<(), AppError> {
     session.flush().await.map_err(session_error)
 }
 
-/// The signed-in user, or `None` if this session names nobody, or names a deleted user or
-/// an epoch that a password change has since retired.
-pub async fn current_user(pool: &SqlitePool, session: &Session) -> Result<Option<CurrentUser>, AppError> {
+/// The signed-in person, or `None` if this session names nobody, or names a deleted user
+/// or an epoch that a password change has since retired.
+pub async fn signed_in(pool: &SqlitePool, session: &Session) -> Result<Option<CurrentUser>, AppError> {
     let Some(auth) = session.get::<SessionAuth>(AUTH_KEY).await.map_err(session_error)? else {
         return Ok(None);
     };
@@ -47,17 +44,6 @@ pub async fn current_user(pool: &SqlitePool, session: &Session) -> Result<Option
         _ => {
             end(session).await?;
             Ok(None)
-        }
-    }
-}
-
-impl From<db::users::SessionUser> for CurrentUser {
-    fn from(user: db::users::SessionUser) -> Self {
-        CurrentUser {
-            id: user.id,
-            username: user.username,
-            full_name: user.full_name,
-            avatar_url: crate::server::media::avatar_url(user.avatar.as_deref()),
         }
     }
 }
