@@ -22,6 +22,7 @@ pub struct SignUp {
     pub password: Password,
 }
 
+#[tracing::instrument(skip_all, fields(username = %form.username.as_str()))]
 pub async fn sign_up(state: &AppState, session: &Session, form: SignUp) -> Result<i64, AppError> {
     let hash = state.passwords.hash(form.password).await?;
     let user = db::users::NewUser {
@@ -58,6 +59,7 @@ pub async fn profile_settings(state: &AppState, me: &CurrentUser) -> Result<Prof
     Ok(ProfileSettings { username: s.username, full_name: s.full_name, email: s.email, bio: s.bio })
 }
 
+#[tracing::instrument(skip_all, fields(user = me.id))]
 pub async fn update_profile(
     state: &AppState,
     me: &CurrentUser,
@@ -69,6 +71,7 @@ pub async fn update_profile(
     Ok(())
 }
 
+#[tracing::instrument(skip_all, fields(user = me.id))]
 pub async fn change_password(
     state: &AppState,
     session: &Session,
@@ -88,6 +91,7 @@ pub async fn change_password(
     Ok(())
 }
 
+#[tracing::instrument(skip_all, fields(user = me.id))]
 pub async fn delete_account(
     state: &AppState,
     session: &Session,

@@ -23,6 +23,7 @@ pub use crate::domain::MAX_PHOTOS;
 /// Posts per grid page.
 pub const GRID_PAGE: PageSize = PageSize::fixed(24);
 
+#[tracing::instrument(skip_all, fields(user = owner_id))]
 pub async fn create(
     state: &AppState,
     owner_id: i64,
@@ -78,6 +79,7 @@ fn not_found() -> AppError {
     AppError::NotFound("This post does not exist, or was deleted.".into())
 }
 
+#[tracing::instrument(skip_all, fields(user = owner_id, post = post_id))]
 pub async fn edit(
     state: &AppState,
     owner_id: i64,
@@ -102,6 +104,7 @@ pub async fn edit(
     Ok(())
 }
 
+#[tracing::instrument(skip_all, fields(user = owner_id, post = post_id))]
 pub async fn delete(state: &AppState, owner_id: i64, post_id: i64) -> Result<(), AppError> {
     check_owner(state, owner_id, post_id).await?;
     let mut tx = state.pool.begin_with("BEGIN IMMEDIATE").await?;
@@ -144,6 +147,7 @@ pub fn photo(image: db::posts::ImageRow) -> Photo {
     }
 }
 
+#[tracing::instrument(skip_all, fields(viewer = ?viewer_id, post = post_id))]
 pub async fn view(state: &AppState, viewer_id: Option<i64>, post_id: i64) -> Result<PostView, AppError> {
     let post = db::posts::find(&state.pool, post_id).await?.ok_or_else(not_found)?;
     let photos = db::posts::images(&state.pool, post_id).await?.into_iter().map(photo).collect();

@@ -41,6 +41,7 @@ pub async fn profile(state: &AppState, viewer_id: Option<i64>, username: &str) -
 }
 
 /// Replaces the user's avatar with a square crop of `bytes`; the old files go.
+#[tracing::instrument(skip_all, fields(user = user_id))]
 pub async fn set_avatar(state: &AppState, user_id: i64, bytes: Vec<u8>) -> Result<(), AppError> {
     let upload = Upload { bytes, alt: AltText::default() };
     let stored = process_off_runtime(state, vec![upload], Shape::Avatar).await?;

@@ -19,6 +19,7 @@ use crate::{
 /// Posts per feed page.
 pub const FEED_PAGE: PageSize = PageSize::fixed(10);
 
+#[tracing::instrument(skip_all, fields(user = me, username))]
 pub async fn follow(state: &AppState, me: i64, username: &str) -> Result<(), AppError> {
     let them = user_id_of(state, username).await?;
     if !policy::may_follow(me, them) {
@@ -28,6 +29,7 @@ pub async fn follow(state: &AppState, me: i64, username: &str) -> Result<(), App
     Ok(())
 }
 
+#[tracing::instrument(skip_all, fields(user = me, username))]
 pub async fn unfollow(state: &AppState, me: i64, username: &str) -> Result<(), AppError> {
     let them = user_id_of(state, username).await?;
     db::follows::unfollow(&state.pool, me, them).await?;
@@ -38,6 +40,7 @@ fn parse_json<T: serde::de::DeserializeOwned>(json: &str) -> Result<Vec<T>, AppE
     serde_json::from_str(json).map_err(|e| AppError::internal("feed JSON from SQLite did not parse", e))
 }
 
+#[tracing::instrument(skip_all, fields(user = me, before = ?before))]
 pub async fn feed(state: &AppState, me: i64, before: Option<i64>) -> Result<FeedPage, AppError> {
     let rows = db::feed::page(&state.pool, me, before.unwrap_or(i64::MAX), FEED_PAGE.fetch_limit()).await?;
     let page = FEED_PAGE.page(rows);
@@ -73,6 +76,7 @@ fn no_such_post() -> AppError {
 }
 
 /// Sets the reader's like on a post to `liked` (the heart) and answers the resulting state.
+#[tracing::instrument(skip_all, fields(user = me, post = post_id, liked))]
 pub async fn set_like(state: &AppState, me: i64, post_id: i64, liked: bool) -> Result<LikeState, AppError> {
     if liked {
         like_post(state, me, post_id).await?;
@@ -92,6 +96,7 @@ pub struct Like {
 
 /// Likes a post once (a second like answers the first); 404 if there is no such post.
 /// The one way to like, for the heart and the REST API alike.
+#[tracing::instrument(skip_all, fields(user = me, post = post_id))]
 pub async fn like_post(state: &AppState, me: i64, post_id: i64) -> Result<Like, AppError> {
     // One write transaction, so an unlike cannot slip between the insert and the lookup.
     let mut tx = state.pool.begin_with("BEGIN IMMEDIATE").await?;
@@ -109,6 +114,7 @@ pub async fn like_id(state: &AppState, me: i64, post_id: i64) -> Result<Option<i
 }
 
 /// Deletes a like by its id: only its author may (`policy`); anyone else gets 403.
+#[tracing::instrument(skip_all, fields(user = me, like = like_id))]
 pub async fn delete_like(state: &AppState, me: i64, like_id: i64) -> Result<(), AppError> {
     if db::likes::delete_own(&state.pool, like_id, me).await? {
         return Ok(());
@@ -144,6 +150,7 @@ pub async fn feed_page_ids(
     Ok((ids, lte))
 }
 
+#[tracing::instrument(skip_all, fields(user = me.id, post = post_id))]
 pub async fn add_comment(
     state: &AppState,
     me: &crate::dto::CurrentUser,
@@ -163,6 +170,7 @@ pub async fn add_comment(
 }
 
 /// Deletes a comment as `policy::may_delete_comment` allows; anyone else gets 403.
+#[tracing::instrument(skip_all, fields(user = me, comment = comment_id))]
 pub async fn delete_comment(state: &AppState, me: i64, comment_id: i64) -> Result<(), AppError> {
     if db::comments::delete(&state.pool, comment_id, me).await? {
         return Ok(());
