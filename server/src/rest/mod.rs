@@ -28,7 +28,10 @@ use std::sync::OnceLock;
 use tower_http::{limit::RequestBodyLimitLayer, timeout::TimeoutLayer};
 use utoipa::{
     Modify, OpenApi, ToSchema,
-    openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme},
+    openapi::{
+        ContentBuilder, Ref, RefOr, ResponseBuilder,
+        security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme},
+    },
 };
 
 /// The person calling the API, by `Authorization: Bearer <token>`, HTTP Basic, or the
@@ -187,6 +190,38 @@ async fn openapi_json() -> Response {
     ([(header::CONTENT_TYPE, "application/json")], Body::from(json.clone())).into_response()
 }
 
+/// The answers every operation that takes credentials may give, declared here once and
+/// added to each such operation (one that states its own, e.g. a 403 that also means
+/// "not yours", keeps it). Operations open to anyone say `security(())`.
+struct SharedAnswers;
+
+impl Modify for SharedAnswers {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let shared = [
+            ("403", "No valid credentials"),
+            ("429", "Too many failed sign-ins (Basic credentials); see Retry-After"),
+        ];
+        for item in openapi.paths.paths.values_mut() {
+            let operations =
+                [&mut item.get, &mut item.post, &mut item.put, &mut item.patch, &mut item.delete];
+            for operation in operations.into_iter().flatten().filter(|op| op.security.is_none()) {
+                for (status, description) in shared {
+                    operation.responses.responses.entry(status.to_owned()).or_insert_with(|| {
+                        let body =
+                            ContentBuilder::new().schema(Some(Ref::from_schema_name("ApiError"))).build();
+                        RefOr::T(
+                            ResponseBuilder::new()
+                                .description(description)
+                                .content("application/json", body)
+                                .build(),
+                        )
+                    });
+                }
+            }
+        }
+    }
+}
+
 /// The credentials the API accepts: an access token, Basic, or the session cookie.
 struct Credentials;
 
@@ -233,7 +268,7 @@ impl Modify for Credentials {
         resources::delete_comment,
     ),
     components(schemas(ApiError)),
-    modifiers(&Credentials),
+    modifiers(&Credentials, &SharedAnswers),
     security(("token" = []), ("basic" = []), ("session" = []))
 )]
 pub struct ApiDoc;

@@ -93,8 +93,6 @@ pub struct PostList {
     responses(
         (status = 200, description = "A page of the feed", body = PostList),
         (status = 400, description = "A negative or non-numeric size, page or postid_lte, or a size over 100", body = ApiError),
-        (status = 403, description = "No valid credentials", body = ApiError),
-        (status = 429, description = "Too many failed sign-ins (Basic credentials); see Retry-After", body = ApiError),
     )
 )]
 pub async fn list_posts(
@@ -207,8 +205,6 @@ pub struct PostDetail {
     responses(
         (status = 200, description = "The post", body = PostDetail),
         (status = 400, description = "postid is not a positive number", body = ApiError),
-        (status = 403, description = "No valid credentials", body = ApiError),
-        (status = 429, description = "Too many failed sign-ins (Basic credentials); see Retry-After", body = ApiError),
         (status = 404, description = "No such post", body = ApiError),
     )
 )]
@@ -286,8 +282,6 @@ pub struct Like {
         (status = 201, description = "Liked", body = Like),
         (status = 200, description = "Already liked: the existing like", body = Like),
         (status = 400, description = "postid missing or not a positive number", body = ApiError),
-        (status = 403, description = "No valid credentials", body = ApiError),
-        (status = 429, description = "Too many failed sign-ins (Basic credentials); see Retry-After", body = ApiError),
         (status = 404, description = "No such post", body = ApiError),
     )
 )]
@@ -311,7 +305,6 @@ pub async fn create_like(
         (status = 204, description = "Removed"),
         (status = 400, description = "likeid is not a positive number", body = ApiError),
         (status = 403, description = "No valid credentials, or someone else's like", body = ApiError),
-        (status = 429, description = "Too many failed sign-ins (Basic credentials); see Retry-After", body = ApiError),
         (status = 404, description = "No such like", body = ApiError),
     )
 )]
@@ -347,8 +340,6 @@ pub struct NewComment {
     responses(
         (status = 201, description = "The new comment", body = CommentObject),
         (status = 400, description = "Empty or over-long text, a malformed body, or a bad postid", body = ApiError),
-        (status = 403, description = "No valid credentials", body = ApiError),
-        (status = 429, description = "Too many failed sign-ins (Basic credentials); see Retry-After", body = ApiError),
         (status = 404, description = "No such post", body = ApiError),
         (status = 413, description = "Body too large", body = ApiError),
         (status = 415, description = "The body is declared as something else than JSON", body = ApiError),
@@ -399,7 +390,6 @@ pub async fn create_comment(
         (status = 204, description = "Deleted"),
         (status = 400, description = "commentid is not a positive number", body = ApiError),
         (status = 403, description = "No valid credentials, or neither the caller's comment nor on the caller's post", body = ApiError),
-        (status = 429, description = "Too many failed sign-ins (Basic credentials); see Retry-After", body = ApiError),
         (status = 404, description = "No such comment", body = ApiError),
     )
 )]

@@ -230,6 +230,32 @@ async fn the_openapi_document_describes_every_route() {
 }
 
 #[tokio::test]
+async fn every_operation_that_takes_credentials_documents_the_shared_refusals() {
+    let api = Api::new().await;
+    let open = ["GET /api/v1/", "GET /api/v1/openapi.json"];
+    let mut checked = 0;
+    for (path, item) in api.doc["paths"].as_object().unwrap() {
+        for (method, op) in item.as_object().unwrap() {
+            let route = format!("{} {path}", method.to_uppercase());
+            let responses = &op["responses"];
+            for status in ["403", "429"] {
+                let schema = &responses[status]["content"]["application/json"]["schema"];
+                if open.contains(&route.as_str()) {
+                    assert!(responses[status].is_null(), "{route} needs no credentials: no {status}");
+                } else {
+                    assert_eq!(schema["$ref"], "#/components/schemas/ApiError", "{route} {status}: {op}");
+                    checked += 1;
+                }
+            }
+        }
+    }
+    assert_eq!(checked, 12, "six operations take credentials");
+    // An operation's own wording of a shared status stays.
+    let own = &api.doc["paths"]["/api/v1/likes/{likeid}/"]["delete"]["responses"]["403"]["description"];
+    assert_eq!(own, "No valid credentials, or someone else's like");
+}
+
+#[tokio::test]
 async fn the_schema_check_refuses_a_wrong_shape() {
     let api = Api::new().await;
     let schema = |name: &str| json!({"$ref": format!("#/components/schemas/{name}")});
