@@ -1,11 +1,12 @@
 //! What crosses the wire between the server and the browser.
 
+use crate::domain::ids::{CommentId, PostId, UserId};
 use serde::{Deserialize, Serialize};
 
 /// The signed-in person, as the page chrome needs them.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CurrentUser {
-    pub id: i64,
+    pub id: UserId,
     pub username: String,
     pub full_name: String,
     pub avatar_url: Option<String>,
@@ -43,7 +44,7 @@ pub struct Photo {
 /// A post page.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PostView {
-    pub id: i64,
+    pub id: PostId,
     pub owner: Author,
     pub caption: String,
     /// UTC, `YYYY-MM-DD HH:MM:SS`.
@@ -59,7 +60,7 @@ pub struct PostView {
 /// A square in a grid of posts (profiles, tags).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PostThumb {
-    pub id: i64,
+    pub id: PostId,
     pub thumb_url: String,
     pub alt: String,
     pub photo_count: u32,
@@ -69,7 +70,7 @@ pub struct PostThumb {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct GridPage {
     pub posts: Vec<PostThumb>,
-    pub next_before: Option<i64>,
+    pub next_before: Option<PostId>,
 }
 
 /// A profile page's header.
@@ -97,7 +98,7 @@ pub struct LikeState {
 /// A comment as a card shows it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CommentView {
-    pub id: i64,
+    pub id: CommentId,
     pub username: String,
     pub text: String,
     /// The reader wrote it or owns the post: they may delete it.
@@ -107,7 +108,7 @@ pub struct CommentView {
 /// A post in the feed.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FeedCard {
-    pub id: i64,
+    pub id: PostId,
     pub owner: Author,
     pub caption: String,
     pub created_at: String,
@@ -121,7 +122,7 @@ pub struct FeedCard {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FeedPage {
     pub cards: Vec<FeedCard>,
-    pub next_before: Option<i64>,
+    pub next_before: Option<PostId>,
 }
 
 /// Someone in a list of people (followers, following, suggestions).
@@ -164,7 +165,7 @@ pub struct Notification {
     pub kind: NotificationKind,
     pub actor: Author,
     /// The post it is about (not for follows), with its first photo's thumbnail.
-    pub post_id: Option<i64>,
+    pub post_id: Option<PostId>,
     pub post_thumb_url: Option<String>,
     /// The comment's text, for comments and mentions in comments.
     pub comment_text: Option<String>,

@@ -1,6 +1,7 @@
 //! Social server functions: follow, unfollow, the feed, likes.
 
 use crate::{
+    domain::ids::{CommentId, PostId},
     dto::{FeedPage, LikeState},
     error::AppError,
 };
@@ -24,28 +25,28 @@ pub async fn unfollow(username: String) -> Result<(), AppError> {
 }
 
 #[server(prefix = "/api/fn", endpoint = "feed")]
-pub async fn get_feed(before: Option<i64>) -> Result<FeedPage, AppError> {
+pub async fn get_feed(before: Option<PostId>) -> Result<FeedPage, AppError> {
     let me = auth::require_user().await?;
     social::feed(&auth::state()?, me.id, before).await
 }
 
 /// Likes (`liked = true`) or unlikes a post; answers the post's new like state.
 #[server(prefix = "/api/fn", endpoint = "like")]
-pub async fn set_like(post: i64, liked: bool) -> Result<LikeState, AppError> {
+pub async fn set_like(post: PostId, liked: bool) -> Result<LikeState, AppError> {
     let me = auth::require_user().await?;
     social::set_like(&auth::state()?, me.id, post, liked).await
 }
 
 /// Comments on a post; answers the new comment.
 #[server(prefix = "/api/fn", endpoint = "add_comment")]
-pub async fn add_comment(post: i64, text: String) -> Result<crate::dto::CommentView, AppError> {
+pub async fn add_comment(post: PostId, text: String) -> Result<crate::dto::CommentView, AppError> {
     let text = crate::domain::CommentText::parse(&text)?;
     let me = auth::require_user().await?;
     social::add_comment(&auth::state()?, &me, post, text).await
 }
 
 #[server(prefix = "/api/fn", endpoint = "delete_comment")]
-pub async fn delete_comment(id: i64) -> Result<(), AppError> {
+pub async fn delete_comment(id: CommentId) -> Result<(), AppError> {
     let me = auth::require_user().await?;
     social::delete_comment(&auth::state()?, me.id, id).await
 }

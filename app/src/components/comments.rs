@@ -6,13 +6,16 @@ use crate::{
     api::social::{AddComment, DeleteComment},
     auth::use_auth,
     components::{caption::CaptionText, form::ActionError},
-    domain::comment_text,
+    domain::{
+        comment_text,
+        ids::{CommentId, PostId},
+    },
     dto::CommentView,
 };
 use leptos::{html::Input, prelude::*, server_fn::ServerFn};
 
 #[component]
-pub fn Comments(post: i64, initial: Vec<CommentView>) -> impl IntoView {
+pub fn Comments(post: PostId, initial: Vec<CommentView>) -> impl IntoView {
     let list = RwSignal::new(initial);
     let add = ServerAction::<AddComment>::new();
     let remove = ServerAction::<DeleteComment>::new();
@@ -46,7 +49,7 @@ pub fn Comments(post: i64, initial: Vec<CommentView>) -> impl IntoView {
         Some(Ok(())) => removed.set_value(None),
         None => {}
     });
-    let delete = move |ev: leptos::ev::SubmitEvent, id: i64| {
+    let delete = move |ev: leptos::ev::SubmitEvent, id: CommentId| {
         ev.prevent_default();
         error.set(None);
         list.update(|l| {
@@ -71,7 +74,7 @@ pub fn Comments(post: i64, initial: Vec<CommentView>) -> impl IntoView {
                             action=DeleteComment::PATH
                             on:submit=move |ev| delete(ev, comment.id)
                         >
-                            <input type="hidden" name="id" value=comment.id />
+                            <input type="hidden" name="id" value=comment.id.get() />
                             <button type="submit" class="button-link muted" aria-label="Delete comment">"Delete"</button>
                         </form>
                     })}
@@ -82,7 +85,7 @@ pub fn Comments(post: i64, initial: Vec<CommentView>) -> impl IntoView {
         <Show when=signed_in fallback=|| view! { <p class="muted"><a href="/accounts/login/">"Sign in"</a>" to comment."</p> }>
             <ActionForm action=add attr:class="comment-form">
                 <ActionError action=add />
-                <input type="hidden" name="post" value=post />
+                <input type="hidden" name="post" value=post.get() />
                 <label class="visually-hidden" for=format!("comment-{post}")>"Add a comment"</label>
                 <input
                     node_ref=input

@@ -4,32 +4,32 @@
 
 use crate::error::AppError;
 use leptos::prelude::*;
-use std::future::Future;
+use std::{fmt::Display, future::Future};
 
-/// The state of an endless list of `T`, continued from the id in `next_before`.
-pub struct Endless<T: Send + Sync + 'static> {
+/// The state of an endless list of `T`, continued from the id `C` in `next_before`.
+pub struct Endless<T: Send + Sync + 'static, C: Send + Sync + 'static> {
     pub items: RwSignal<Vec<T>>,
-    next_before: RwSignal<Option<i64>>,
+    next_before: RwSignal<Option<C>>,
     loading: RwSignal<bool>,
     error: RwSignal<Option<AppError>>,
     sentinel: NodeRef<leptos::html::A>,
 }
 
-impl<T: Send + Sync + 'static> Clone for Endless<T> {
+impl<T: Send + Sync + 'static, C: Send + Sync + 'static> Clone for Endless<T, C> {
     fn clone(&self) -> Self {
         *self
     }
 }
 
-impl<T: Send + Sync + 'static> Copy for Endless<T> {}
+impl<T: Send + Sync + 'static, C: Send + Sync + 'static> Copy for Endless<T, C> {}
 
-impl<T: Send + Sync + 'static> Endless<T> {
+impl<T: Send + Sync + 'static, C: Copy + Display + Send + Sync + 'static> Endless<T, C> {
     /// Starts from the first page; `fetch(before)` answers the next page's items and the
     /// id to continue from.
-    pub fn new<F, Fut>(items: Vec<T>, next_before: Option<i64>, fetch: F) -> Self
+    pub fn new<F, Fut>(items: Vec<T>, next_before: Option<C>, fetch: F) -> Self
     where
-        F: Fn(i64) -> Fut + Clone + 'static,
-        Fut: Future<Output = Result<(Vec<T>, Option<i64>), AppError>> + 'static,
+        F: Fn(C) -> Fut + Clone + 'static,
+        Fut: Future<Output = Result<(Vec<T>, Option<C>), AppError>> + 'static,
     {
         let list = Self {
             items: RwSignal::new(items),

@@ -10,6 +10,7 @@
 
 use crate::{
     api::social::{SetLike, set_like},
+    domain::ids::PostId,
     dto::LikeState,
 };
 use leptos::{prelude::*, server_fn::ServerFn, task::spawn_local};
@@ -23,7 +24,7 @@ pub struct Likes {
     pending: RwSignal<bool>,
     sync: StoredValue<Syncing>,
     error: RwSignal<Option<String>>,
-    post: i64,
+    post: PostId,
 }
 
 #[derive(Clone, Copy)]
@@ -43,7 +44,7 @@ impl Syncing {
 }
 
 impl Likes {
-    pub fn new(post: i64, initial: LikeState) -> Self {
+    pub fn new(post: PostId, initial: LikeState) -> Self {
         Self {
             state: RwSignal::new(initial),
             pending: RwSignal::new(false),
@@ -117,7 +118,7 @@ pub fn LikeButton(likes: Likes) -> impl IntoView {
             on:submit=on_submit
             data-pending=move || likes.pending.get().to_string()
         >
-            <input type="hidden" name="post" value=likes.post />
+            <input type="hidden" name="post" value=likes.post.get() />
             <input type="hidden" name="liked" value=move || (!liked()).to_string() />
             <button
                 type="submit"

@@ -2,6 +2,7 @@
 
 use crate::{
     components::endless::Endless,
+    domain::ids::PostId,
     dto::{GridPage, PostThumb},
     error::AppError,
 };
@@ -10,7 +11,7 @@ use std::{future::Future, pin::Pin, sync::Arc};
 
 /// Fetches the page of posts older than the given id.
 pub type NextPage =
-    Arc<dyn Fn(i64) -> Pin<Box<dyn Future<Output = Result<GridPage, AppError>>>> + Send + Sync>;
+    Arc<dyn Fn(PostId) -> Pin<Box<dyn Future<Output = Result<GridPage, AppError>>>> + Send + Sync>;
 
 #[component]
 pub fn PostGrid(first: GridPage, next_page: NextPage, #[prop(into)] empty: String) -> impl IntoView {

@@ -15,6 +15,11 @@ macro_rules! id {
         pub struct $name(i64);
 
         impl $name {
+            /// Above every stored id: where the first page of a listing starts.
+            pub const MAX: Self = Self(i64::MAX);
+            /// Below every stored id (rowids start at 1): no one, or nothing.
+            pub const NONE: Self = Self(0);
+
             /// An id as stored (SQLite's rowid): only from the database or a test.
             pub const fn new(raw: i64) -> Self {
                 Self(raw)

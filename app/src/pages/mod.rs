@@ -15,8 +15,9 @@ pub mod tag;
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
-/// `?before=<post id>`: which page of a grid to show (keyset pagination).
-pub fn before_param() -> impl Fn() -> Option<i64> + Copy + Send + Sync + 'static {
+/// `?before=<id>`: which page of a list to show (keyset pagination); a cursor that is not
+/// an id shows the first page.
+pub fn before_param<C: std::str::FromStr>() -> impl Fn() -> Option<C> + Copy + Send + Sync + 'static {
     let query = use_query_map();
     move || query.read().get("before").and_then(|b| b.parse().ok())
 }

@@ -13,7 +13,7 @@ use crate::{
         photos::Photos,
         time_ago::TimeAgo,
     },
-    domain::caption,
+    domain::{caption, ids::PostId},
     dto::PostView,
     error::AppError,
     pages::site_origin,
@@ -27,7 +27,7 @@ pub fn PostPage() -> impl IntoView {
     let params = use_params_map();
     let update = ServerAction::<UpdatePost>::new();
     let delete = ServerAction::<DeletePost>::new();
-    let id = move || params.read().get("id").and_then(|id| id.parse::<i64>().ok());
+    let id = move || params.read().get("id").and_then(|id| id.parse::<PostId>().ok());
     let post = Resource::new(
         move || (id(), update.version().get()),
         |(id, _)| async move {
@@ -139,7 +139,7 @@ fn OwnerTools(
             <summary>"Edit post"</summary>
             <ActionForm action=update attr:class="form">
                 <ActionError action=update />
-                <input type="hidden" name="id" value=post.id />
+                <input type="hidden" name="id" value=post.id.get() />
                 <div class="field">
                     <label for="caption">"Caption"</label>
                     <textarea
@@ -161,7 +161,7 @@ fn OwnerTools(
             <ActionForm action=delete attr:class="form">
                 <ActionError action=delete />
                 <p class="warning">"The post and its photos will be gone for good."</p>
-                <input type="hidden" name="id" value=post.id />
+                <input type="hidden" name="id" value=post.id.get() />
                 <button type="submit" class="button danger">"Delete this post"</button>
             </ActionForm>
         </details>

@@ -3,6 +3,7 @@
 use crate::{
     api::posts::{get_profile, get_profile_grid},
     components::{avatar::Avatar, follow_button::FollowButton, page_error::PageError, post_grid::PostGrid},
+    domain::ids::PostId,
     dto::{GridPage, Profile},
     error::AppError,
     pages::{before_param, site_origin},
@@ -48,7 +49,7 @@ fn ProfileView(profile: Profile, grid: GridPage) -> impl IntoView {
     let origin = site_origin();
     let image = profile.avatar_url.as_ref().map(|a| format!("{origin}{a}")).unwrap_or_default();
     let username = profile.username.clone();
-    let next_page = Arc::new(move |before: i64| {
+    let next_page = Arc::new(move |before: PostId| {
         let username = username.clone();
         Box::pin(async move { get_profile_grid(username, Some(before)).await })
             as std::pin::Pin<Box<dyn std::future::Future<Output = _>>>

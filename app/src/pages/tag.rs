@@ -3,7 +3,7 @@
 use crate::{
     api::posts::get_tag_grid,
     components::{page_error::PageError, post_grid::PostGrid},
-    domain::caption::tag_key,
+    domain::{caption::tag_key, ids::PostId},
     pages::before_param,
 };
 use leptos::{either::Either, prelude::*};
@@ -24,7 +24,7 @@ pub fn TagPage() -> impl IntoView {
                 match grid.await {
                     Ok(grid) => {
                         let for_next = tag.clone();
-                        let next_page = Arc::new(move |before: i64| {
+                        let next_page = Arc::new(move |before: PostId| {
                             let tag = for_next.clone();
                             Box::pin(async move { get_tag_grid(tag, Some(before)).await })
                                 as std::pin::Pin<Box<dyn std::future::Future<Output = _>>>

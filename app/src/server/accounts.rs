@@ -3,7 +3,7 @@
 //! check, including the confirmations, goes through `auth::password_check`.
 
 use crate::{
-    domain::{Bio, Email, FullName, Password, Username},
+    domain::{Bio, Email, FullName, Password, Username, ids::UserId},
     dto::{CurrentUser, ProfileSettings},
     error::AppError,
     server::{
@@ -23,7 +23,7 @@ pub struct SignUp {
 }
 
 #[tracing::instrument(skip_all, fields(username = %form.username.as_str()))]
-pub async fn sign_up(state: &AppState, session: &Session, form: SignUp) -> Result<i64, AppError> {
+pub async fn sign_up(state: &AppState, session: &Session, form: SignUp) -> Result<UserId, AppError> {
     let hash = state.passwords.hash(form.password).await?;
     let user = db::users::NewUser {
         username: form.username.as_str(),
@@ -36,7 +36,7 @@ pub async fn sign_up(state: &AppState, session: &Session, form: SignUp) -> Resul
         other => other,
     })?;
     session_cookie::start(session, id, 0).await?;
-    tracing::info!(user_id = id, "account created");
+    tracing::info!(user_id = %id, "account created");
     Ok(id)
 }
 
@@ -46,7 +46,7 @@ pub async fn sign_in(
     client_ip: Option<IpAddr>,
     username: &str,
     password: &str,
-) -> Result<i64, AppError> {
+) -> Result<UserId, AppError> {
     let user = password_check::check_credentials(state, client_ip, username, password).await?;
     session_cookie::start(session, user.id, user.session_epoch).await?;
     Ok(user.id)
@@ -59,7 +59,7 @@ pub async fn profile_settings(state: &AppState, me: &CurrentUser) -> Result<Prof
     Ok(ProfileSettings { username: s.username, full_name: s.full_name, email: s.email, bio: s.bio })
 }
 
-#[tracing::instrument(skip_all, fields(user = me.id))]
+#[tracing::instrument(skip_all, fields(user = %me.id))]
 pub async fn update_profile(
     state: &AppState,
     me: &CurrentUser,
@@ -71,7 +71,7 @@ pub async fn update_profile(
     Ok(())
 }
 
-#[tracing::instrument(skip_all, fields(user = me.id))]
+#[tracing::instrument(skip_all, fields(user = %me.id))]
 pub async fn change_password(
     state: &AppState,
     session: &Session,
@@ -87,11 +87,11 @@ pub async fn change_password(
         .ok_or_else(|| AppError::Conflict("Your password was changed meanwhile. Sign in again.".into()))?;
     // Every other session carries the old epoch and is now void; this one moves on.
     session_cookie::start(session, me.id, epoch).await?;
-    tracing::info!(user_id = me.id, "password changed");
+    tracing::info!(user_id = %me.id, "password changed");
     Ok(())
 }
 
-#[tracing::instrument(skip_all, fields(user = me.id))]
+#[tracing::instrument(skip_all, fields(user = %me.id))]
 pub async fn delete_account(
     state: &AppState,
     session: &Session,
@@ -105,12 +105,12 @@ pub async fn delete_account(
     db::users::delete(&state.pool, me.id).await?;
     session_cookie::end(session).await?;
     super::media::remove_files_off_runtime(state, media).await;
-    tracing::info!(user_id = me.id, "account deleted");
+    tracing::info!(user_id = %me.id, "account deleted");
     Ok(())
 }
 
 /// The id of `username`, or a 404 that names them.
-pub async fn user_id_of(state: &AppState, username: &str) -> Result<i64, AppError> {
+pub async fn user_id_of(state: &AppState, username: &str) -> Result<UserId, AppError> {
     let missing = || AppError::NotFound(format!("There is no one called @{username} here."));
     let name = Username::parse(username).map_err(|_| missing())?;
     db::users::id_by_username(&state.pool, name.as_str()).await?.ok_or_else(missing)

@@ -2,6 +2,7 @@
 //! them; showing the first page marks everything on it as seen.
 
 use crate::{
+    domain::ids::UserId,
     dto::{Notification, NotificationKind, NotificationsPage, UNREAD_CAP},
     error::AppError,
     server::{db, media::Variant, page::PageSize, state::AppState},
@@ -10,7 +11,7 @@ use crate::{
 /// Notifications per page.
 pub const PAGE: PageSize = PageSize::fixed(20);
 
-pub async fn unread(state: &AppState, me: i64) -> Result<i64, AppError> {
+pub async fn unread(state: &AppState, me: UserId) -> Result<i64, AppError> {
     Ok(db::notifications::unread(&state.pool, me, UNREAD_CAP).await?)
 }
 
@@ -30,7 +31,7 @@ fn kind(raw: &str) -> Result<NotificationKind, AppError> {
 /// A page of `me`'s notifications, newest first. The first page (`before` None) marks
 /// all notifications up to its newest as seen; items newer than the previous mark come
 /// back with `unread`.
-pub async fn page(state: &AppState, me: i64, before: Option<i64>) -> Result<NotificationsPage, AppError> {
+pub async fn page(state: &AppState, me: UserId, before: Option<i64>) -> Result<NotificationsPage, AppError> {
     let seen = db::notifications::seen(&state.pool, me).await?;
     let rows =
         db::notifications::page(&state.pool, me, before.unwrap_or(i64::MAX), PAGE.fetch_limit()).await?;

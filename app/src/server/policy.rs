@@ -8,11 +8,11 @@
 //! settings, e-mail, access tokens, sessions) are only ever read and changed for the
 //! signed-in person, whose id the services take as `me` and key every query on.
 
-use crate::error::AppError;
+use crate::{domain::ids::UserId, error::AppError};
 
 /// Editing or deleting a post: its owner only.
 /// Enforced by `db::posts::update` and `db::posts::delete` (`AND owner_id = ?`).
-pub fn may_change_post(viewer: Option<i64>, post_owner: i64) -> bool {
+pub fn may_change_post(viewer: Option<UserId>, post_owner: UserId) -> bool {
     viewer == Some(post_owner)
 }
 
@@ -22,7 +22,7 @@ pub fn change_post_refused() -> AppError {
 
 /// Deleting a comment: its author, or the owner of the post it is on.
 /// Enforced by `db::comments::delete` (`AND (owner_id = ? OR post_id IN (their posts))`).
-pub fn may_delete_comment(viewer: Option<i64>, comment_author: i64, post_owner: i64) -> bool {
+pub fn may_delete_comment(viewer: Option<UserId>, comment_author: UserId, post_owner: UserId) -> bool {
     viewer.is_some_and(|me| me == comment_author || me == post_owner)
 }
 
@@ -40,7 +40,7 @@ pub fn remove_like_refused() -> AppError {
 
 /// Following: anyone signed in may follow anyone but themselves.
 /// Enforced by `CHECK (follower_id <> followee_id)` on `follows` as well.
-pub fn may_follow(me: i64, them: i64) -> bool {
+pub fn may_follow(me: UserId, them: UserId) -> bool {
     me != them
 }
 
@@ -52,9 +52,9 @@ pub fn follow_refused() -> AppError {
 mod tests {
     use super::*;
 
-    const OWNER: i64 = 1;
-    const AUTHOR: i64 = 2;
-    const STRANGER: i64 = 3;
+    const OWNER: UserId = UserId::new(1);
+    const AUTHOR: UserId = UserId::new(2);
+    const STRANGER: UserId = UserId::new(3);
 
     #[test]
     fn only_the_owner_changes_a_post() {

@@ -4,7 +4,11 @@
 //! and tags.
 
 use crate::{
-    domain::{AltText, Caption, caption::mentions},
+    domain::{
+        AltText, Caption,
+        caption::mentions,
+        ids::{PostId, UserId},
+    },
     dto::{GridPage, Photo, PostThumb, PostView},
     error::AppError,
     server::{
@@ -23,13 +27,13 @@ pub use crate::domain::MAX_PHOTOS;
 /// Posts per grid page.
 pub const GRID_PAGE: PageSize = PageSize::fixed(24);
 
-#[tracing::instrument(skip_all, fields(user = owner_id))]
+#[tracing::instrument(skip_all, fields(user = %owner_id))]
 pub async fn create(
     state: &AppState,
-    owner_id: i64,
+    owner_id: UserId,
     caption: Caption,
     uploads: Vec<Upload>,
-) -> Result<i64, AppError> {
+) -> Result<PostId, AppError> {
     if uploads.is_empty() {
         return Err(AppError::BadRequest("Choose at least one photo.".into()));
     }
@@ -40,7 +44,7 @@ pub async fn create(
     let stems: Vec<String> = stored.iter().map(|s| s.stem.clone()).collect();
     match insert_post(state, owner_id, &caption, &stored).await {
         Ok(id) => {
-            tracing::info!(post_id = id, owner_id, photos = stored.len(), "post created");
+            tracing::info!(post_id = %id, owner_id = %owner_id, photos = stored.len(), "post created");
             Ok(id)
         }
         Err(e) => {
@@ -52,10 +56,10 @@ pub async fn create(
 
 async fn insert_post(
     state: &AppState,
-    owner_id: i64,
+    owner_id: UserId,
     caption: &Caption,
     stored: &[Stored],
-) -> Result<i64, AppError> {
+) -> Result<PostId, AppError> {
     let mut tx = state.pool.begin_with("BEGIN IMMEDIATE").await?;
     let id = db::posts::insert_post(&mut tx, owner_id, caption.as_str()).await?;
     for (position, s) in stored.iter().enumerate() {
@@ -79,11 +83,11 @@ fn not_found() -> AppError {
     AppError::NotFound("This post does not exist, or was deleted.".into())
 }
 
-#[tracing::instrument(skip_all, fields(user = owner_id, post = post_id))]
+#[tracing::instrument(skip_all, fields(user = %owner_id, post = %post_id))]
 pub async fn edit(
     state: &AppState,
-    owner_id: i64,
-    post_id: i64,
+    owner_id: UserId,
+    post_id: PostId,
     caption: Caption,
     alts: Vec<AltText>,
 ) -> Result<(), AppError> {
@@ -104,8 +108,8 @@ pub async fn edit(
     Ok(())
 }
 
-#[tracing::instrument(skip_all, fields(user = owner_id, post = post_id))]
-pub async fn delete(state: &AppState, owner_id: i64, post_id: i64) -> Result<(), AppError> {
+#[tracing::instrument(skip_all, fields(user = %owner_id, post = %post_id))]
+pub async fn delete(state: &AppState, owner_id: UserId, post_id: PostId) -> Result<(), AppError> {
     check_owner(state, owner_id, post_id).await?;
     let mut tx = state.pool.begin_with("BEGIN IMMEDIATE").await?;
     let Some(stems) = db::posts::delete(&mut tx, post_id, owner_id).await? else {
@@ -114,14 +118,14 @@ pub async fn delete(state: &AppState, owner_id: i64, post_id: i64) -> Result<(),
     };
     tx.commit().await?;
     remove_files_off_runtime(state, stems).await;
-    tracing::info!(post_id, owner_id, "post deleted");
+    tracing::info!(post_id = %post_id, owner_id = %owner_id, "post deleted");
     Ok(())
 }
 
 /// Refuses (404 or 403) unless `owner_id` owns the post. A plain read: never call it
 /// while holding a write transaction, which would wait for a second pool connection
 /// with the write lock held and stall every other writer.
-async fn check_owner(state: &AppState, owner_id: i64, post_id: i64) -> Result<(), AppError> {
+async fn check_owner(state: &AppState, owner_id: UserId, post_id: PostId) -> Result<(), AppError> {
     match db::posts::owner_of(&state.pool, post_id).await? {
         Some(owner) if policy::may_change_post(Some(owner_id), owner) => Ok(()),
         Some(_) => Err(policy::change_post_refused()),
@@ -130,7 +134,7 @@ async fn check_owner(state: &AppState, owner_id: i64, post_id: i64) -> Result<()
 }
 
 /// Why the SQL refused a change (404 or 403), asked after the transaction ended.
-async fn ownership_error(state: &AppState, owner_id: i64, post_id: i64) -> AppError {
+async fn ownership_error(state: &AppState, owner_id: UserId, post_id: PostId) -> AppError {
     check_owner(state, owner_id, post_id).await.err().unwrap_or_else(not_found)
 }
 
@@ -147,11 +151,11 @@ pub fn photo(image: db::posts::ImageRow) -> Photo {
     }
 }
 
-#[tracing::instrument(skip_all, fields(viewer = ?viewer_id, post = post_id))]
-pub async fn view(state: &AppState, viewer_id: Option<i64>, post_id: i64) -> Result<PostView, AppError> {
+#[tracing::instrument(skip_all, fields(viewer = ?viewer_id, post = %post_id))]
+pub async fn view(state: &AppState, viewer_id: Option<UserId>, post_id: PostId) -> Result<PostView, AppError> {
     let post = db::posts::find(&state.pool, post_id).await?.ok_or_else(not_found)?;
     let photos = db::posts::images(&state.pool, post_id).await?.into_iter().map(photo).collect();
-    let (count, liked) = db::likes::state(&state.pool, viewer_id.unwrap_or(0), post_id).await?;
+    let (count, liked) = db::likes::state(&state.pool, viewer_id.unwrap_or(UserId::NONE), post_id).await?;
     let is_owner = policy::may_change_post(viewer_id, post.owner_id);
     let comments = db::comments::of_post(&state.pool, post_id)
         .await?
@@ -194,18 +198,18 @@ fn grid_page(rows: Vec<db::posts::ThumbRow>) -> GridPage {
 pub async fn profile_grid(
     state: &AppState,
     username: &str,
-    before: Option<i64>,
+    before: Option<PostId>,
 ) -> Result<GridPage, AppError> {
     let owner = super::accounts::user_id_of(state, username).await?;
     let rows =
-        db::posts::grid_of_owner(&state.pool, owner, before.unwrap_or(i64::MAX), GRID_PAGE.fetch_limit())
+        db::posts::grid_of_owner(&state.pool, owner, before.unwrap_or(PostId::MAX), GRID_PAGE.fetch_limit())
             .await?;
     Ok(grid_page(rows))
 }
 
-pub async fn tag_grid(state: &AppState, tag: &str, before: Option<i64>) -> Result<GridPage, AppError> {
+pub async fn tag_grid(state: &AppState, tag: &str, before: Option<PostId>) -> Result<GridPage, AppError> {
     let tag = crate::domain::caption::tag_key(tag);
-    let rows = db::posts::grid_of_tag(&state.pool, &tag, before.unwrap_or(i64::MAX), GRID_PAGE.fetch_limit())
+    let rows = db::posts::grid_of_tag(&state.pool, &tag, before.unwrap_or(PostId::MAX), GRID_PAGE.fetch_limit())
         .await?;
     if rows.is_empty() && before.is_none() {
         return Err(AppError::NotFound(format!("No posts are tagged #{tag}.")));

@@ -2,7 +2,7 @@
 //! one's avatar (a square crop; the old files go once the new one is in place).
 
 use crate::{
-    domain::{AltText, Username},
+    domain::{AltText, Username, ids::UserId},
     dto::{Author, Profile},
     error::AppError,
     server::{
@@ -18,7 +18,7 @@ pub fn author(username: String, full_name: String, avatar_stem: Option<&str>) ->
     Author { username, full_name, avatar_url: avatar_url(avatar_stem) }
 }
 
-pub async fn profile(state: &AppState, viewer_id: Option<i64>, username: &str) -> Result<Profile, AppError> {
+pub async fn profile(state: &AppState, viewer_id: Option<UserId>, username: &str) -> Result<Profile, AppError> {
     let missing = || AppError::NotFound(format!("There is no one called @{username} here."));
     let name = Username::parse(username).map_err(|_| missing())?;
     let p = db::users::profile(&state.pool, name.as_str()).await?.ok_or_else(missing)?;
@@ -41,8 +41,8 @@ pub async fn profile(state: &AppState, viewer_id: Option<i64>, username: &str) -
 }
 
 /// Replaces the user's avatar with a square crop of `bytes`; the old files go.
-#[tracing::instrument(skip_all, fields(user = user_id))]
-pub async fn set_avatar(state: &AppState, user_id: i64, bytes: Vec<u8>) -> Result<(), AppError> {
+#[tracing::instrument(skip_all, fields(user = %user_id))]
+pub async fn set_avatar(state: &AppState, user_id: UserId, bytes: Vec<u8>) -> Result<(), AppError> {
     let upload = Upload { bytes, alt: AltText::default() };
     let stored = process_off_runtime(state, vec![upload], Shape::Avatar).await?;
     let stems: Vec<String> = stored.into_iter().map(|s| s.stem).collect();

@@ -3,7 +3,10 @@
 //! REST API), comments, lists of people and explore.
 
 use crate::{
-    domain::caption::mentions,
+    domain::{
+        caption::mentions,
+        ids::{CommentId, LikeId, PostId, UserId},
+    },
     dto::{CommentView, FeedCard, FeedPage, LikeState},
     error::AppError,
     server::{
@@ -19,8 +22,8 @@ use crate::{
 /// Posts per feed page.
 pub const FEED_PAGE: PageSize = PageSize::fixed(10);
 
-#[tracing::instrument(skip_all, fields(user = me, username))]
-pub async fn follow(state: &AppState, me: i64, username: &str) -> Result<(), AppError> {
+#[tracing::instrument(skip_all, fields(user = %me, username))]
+pub async fn follow(state: &AppState, me: UserId, username: &str) -> Result<(), AppError> {
     let them = user_id_of(state, username).await?;
     if !policy::may_follow(me, them) {
         return Err(policy::follow_refused());
@@ -29,8 +32,8 @@ pub async fn follow(state: &AppState, me: i64, username: &str) -> Result<(), App
     Ok(())
 }
 
-#[tracing::instrument(skip_all, fields(user = me, username))]
-pub async fn unfollow(state: &AppState, me: i64, username: &str) -> Result<(), AppError> {
+#[tracing::instrument(skip_all, fields(user = %me, username))]
+pub async fn unfollow(state: &AppState, me: UserId, username: &str) -> Result<(), AppError> {
     let them = user_id_of(state, username).await?;
     db::follows::unfollow(&state.pool, me, them).await?;
     Ok(())
@@ -40,9 +43,9 @@ fn parse_json<T: serde::de::DeserializeOwned>(json: &str) -> Result<Vec<T>, AppE
     serde_json::from_str(json).map_err(|e| AppError::internal("feed JSON from SQLite did not parse", e))
 }
 
-#[tracing::instrument(skip_all, fields(user = me, before = ?before))]
-pub async fn feed(state: &AppState, me: i64, before: Option<i64>) -> Result<FeedPage, AppError> {
-    let rows = db::feed::page(&state.pool, me, before.unwrap_or(i64::MAX), FEED_PAGE.fetch_limit()).await?;
+#[tracing::instrument(skip_all, fields(user = %me, before = ?before))]
+pub async fn feed(state: &AppState, me: UserId, before: Option<PostId>) -> Result<FeedPage, AppError> {
+    let rows = db::feed::page(&state.pool, me, before.unwrap_or(PostId::MAX), FEED_PAGE.fetch_limit()).await?;
     let page = FEED_PAGE.page(rows);
     let next_before = page.next(|r| r.id);
     let mut cards = Vec::with_capacity(page.items.len());
@@ -76,8 +79,8 @@ fn no_such_post() -> AppError {
 }
 
 /// Sets the reader's like on a post to `liked` (the heart) and answers the resulting state.
-#[tracing::instrument(skip_all, fields(user = me, post = post_id, liked))]
-pub async fn set_like(state: &AppState, me: i64, post_id: i64, liked: bool) -> Result<LikeState, AppError> {
+#[tracing::instrument(skip_all, fields(user = %me, post = %post_id, liked))]
+pub async fn set_like(state: &AppState, me: UserId, post_id: PostId, liked: bool) -> Result<LikeState, AppError> {
     if liked {
         like_post(state, me, post_id).await?;
     } else if !db::likes::unlike(&state.pool, me, post_id).await? {
@@ -90,14 +93,14 @@ pub async fn set_like(state: &AppState, me: i64, post_id: i64, liked: bool) -> R
 /// A like as the REST API sees it: its id, and whether this call created it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Like {
-    pub id: i64,
+    pub id: LikeId,
     pub created: bool,
 }
 
 /// Likes a post once (a second like answers the first); 404 if there is no such post.
 /// The one way to like, for the heart and the REST API alike.
-#[tracing::instrument(skip_all, fields(user = me, post = post_id))]
-pub async fn like_post(state: &AppState, me: i64, post_id: i64) -> Result<Like, AppError> {
+#[tracing::instrument(skip_all, fields(user = %me, post = %post_id))]
+pub async fn like_post(state: &AppState, me: UserId, post_id: PostId) -> Result<Like, AppError> {
     // One write transaction, so an unlike cannot slip between the insert and the lookup.
     let mut tx = state.pool.begin_with("BEGIN IMMEDIATE").await?;
     let like = match db::likes::insert(&mut tx, me, post_id).await? {
@@ -109,13 +112,13 @@ pub async fn like_post(state: &AppState, me: i64, post_id: i64) -> Result<Like, 
 }
 
 /// The id of the reader's like of a post, if they like it.
-pub async fn like_id(state: &AppState, me: i64, post_id: i64) -> Result<Option<i64>, AppError> {
+pub async fn like_id(state: &AppState, me: UserId, post_id: PostId) -> Result<Option<LikeId>, AppError> {
     Ok(db::likes::id_of(&state.pool, me, post_id).await?)
 }
 
 /// Deletes a like by its id: only its author may (`policy`); anyone else gets 403.
-#[tracing::instrument(skip_all, fields(user = me, like = like_id))]
-pub async fn delete_like(state: &AppState, me: i64, like_id: i64) -> Result<(), AppError> {
+#[tracing::instrument(skip_all, fields(user = %me, like = %like_id))]
+pub async fn delete_like(state: &AppState, me: UserId, like_id: LikeId) -> Result<(), AppError> {
     if db::likes::delete_own(&state.pool, like_id, me).await? {
         return Ok(());
     }
@@ -131,15 +134,15 @@ pub async fn delete_like(state: &AppState, me: i64, like_id: i64) -> Result<(), 
 /// `page × size`. Answers the ids and the effective `lte`.
 pub async fn feed_page_ids(
     state: &AppState,
-    me: i64,
+    me: UserId,
     size: PageSize,
     page: i64,
-    lte: Option<i64>,
-) -> Result<(Vec<i64>, i64), AppError> {
+    lte: Option<PostId>,
+) -> Result<(Vec<PostId>, PostId), AppError> {
     let size = size.get();
     let lte = match lte {
         Some(lte) => lte,
-        None => db::feed::newest_id(&state.pool, me).await?.unwrap_or(0),
+        None => db::feed::newest_id(&state.pool, me).await?.unwrap_or(PostId::NONE),
     };
     // A page so far that its offset does not fit in SQLite's integers is past the end of
     // any feed: empty, like every page after the last.
@@ -150,11 +153,11 @@ pub async fn feed_page_ids(
     Ok((ids, lte))
 }
 
-#[tracing::instrument(skip_all, fields(user = me.id, post = post_id))]
+#[tracing::instrument(skip_all, fields(user = %me.id, post = %post_id))]
 pub async fn add_comment(
     state: &AppState,
     me: &crate::dto::CurrentUser,
-    post_id: i64,
+    post_id: PostId,
     text: crate::domain::CommentText,
 ) -> Result<CommentView, AppError> {
     let mut tx = state.pool.begin_with("BEGIN IMMEDIATE").await?;
@@ -170,8 +173,8 @@ pub async fn add_comment(
 }
 
 /// Deletes a comment as `policy::may_delete_comment` allows; anyone else gets 403.
-#[tracing::instrument(skip_all, fields(user = me, comment = comment_id))]
-pub async fn delete_comment(state: &AppState, me: i64, comment_id: i64) -> Result<(), AppError> {
+#[tracing::instrument(skip_all, fields(user = %me, comment = %comment_id))]
+pub async fn delete_comment(state: &AppState, me: UserId, comment_id: CommentId) -> Result<(), AppError> {
     if db::comments::delete(&state.pool, comment_id, me).await? {
         return Ok(());
     }
@@ -185,7 +188,7 @@ pub async fn delete_comment(state: &AppState, me: i64, comment_id: i64) -> Resul
 /// People per page of a followers/following list.
 pub const PEOPLE_PAGE: PageSize = PageSize::fixed(50);
 
-fn person(row: db::follows::PersonRow, reader: Option<i64>) -> crate::dto::Person {
+fn person(row: db::follows::PersonRow, reader: Option<UserId>) -> crate::dto::Person {
     crate::dto::Person {
         i_follow: reader.filter(|me| *me != row.id).map(|_| row.i_follow),
         avatar_url: avatar_url(row.avatar.as_deref()),
@@ -196,7 +199,7 @@ fn person(row: db::follows::PersonRow, reader: Option<i64>) -> crate::dto::Perso
 
 pub async fn people(
     state: &AppState,
-    reader: Option<i64>,
+    reader: Option<UserId>,
     username: &str,
     followers: bool,
     after: Option<String>,
@@ -206,7 +209,7 @@ pub async fn people(
         &state.pool,
         them,
         followers,
-        reader.unwrap_or(0),
+        reader.unwrap_or(UserId::NONE),
         after.as_deref().unwrap_or(""),
         PEOPLE_PAGE.fetch_limit(),
     )
@@ -219,7 +222,7 @@ pub async fn people(
     })
 }
 
-pub async fn explore(state: &AppState, me: i64) -> Result<crate::dto::Explore, AppError> {
+pub async fn explore(state: &AppState, me: UserId) -> Result<crate::dto::Explore, AppError> {
     let people = db::follows::suggestions(&state.pool, me, 20)
         .await?
         .into_iter()

@@ -11,7 +11,7 @@
 //! memory; the sign-in throttle applies to them exactly as to the sign-in form
 //! (`password_check`).
 
-use crate::{dto::CurrentUser, error::AppError, server::db};
+use crate::{domain::ids::UserId, dto::CurrentUser, error::AppError, server::db};
 use base64::Engine as _;
 use sha2::{Digest, Sha256};
 use sqlx::SqlitePool;
@@ -39,7 +39,7 @@ pub fn decode(credentials: &str) -> Option<(String, String)> {
 
 #[derive(Clone, Copy)]
 struct Verified {
-    user_id: i64,
+    user_id: UserId,
     epoch: i64,
     at: Instant,
 }
@@ -116,7 +116,7 @@ impl BasicChecks {
         verified.get(key).copied().filter(|v| v.at.elapsed() < VERIFIED_TTL)
     }
 
-    fn remember(&self, key: [u8; 32], user_id: i64, epoch: i64) {
+    fn remember(&self, key: [u8; 32], user_id: UserId, epoch: i64) {
         let mut verified = self.verified.lock().unwrap_or_else(|e| e.into_inner());
         if verified.len() >= VERIFIED_MAX {
             verified.retain(|_, v| v.at.elapsed() < VERIFIED_TTL);

@@ -2,7 +2,12 @@
 //! belongs to, and new ones waiting to be shown once. Only a token's SHA-256 is stored; a
 //! token is 256 random bits, so a fast hash is enough (nothing to brute-force).
 
-use crate::{dto::CurrentUser, dto::NewToken, error::AppError, server::db};
+use crate::{
+    domain::ids::UserId,
+    dto::{CurrentUser, NewToken},
+    error::AppError,
+    server::db,
+};
 use sha2::{Digest, Sha256};
 use sqlx::SqlitePool;
 use std::{
@@ -58,11 +63,11 @@ pub async fn person(pool: &SqlitePool, token: &str) -> Result<Option<CurrentUser
 /// one-time id that the redirect after creation carries; only the creator can take one.
 #[derive(Default)]
 pub struct Reveals {
-    waiting: Mutex<HashMap<String, (i64, NewToken, Instant)>>,
+    waiting: Mutex<HashMap<String, (UserId, NewToken, Instant)>>,
 }
 
 impl Reveals {
-    pub fn put(&self, user_id: i64, token: NewToken) -> Result<String, AppError> {
+    pub fn put(&self, user_id: UserId, token: NewToken) -> Result<String, AppError> {
         let key = random_hex(16)?;
         let now = Instant::now();
         let mut waiting = self.waiting.lock().unwrap_or_else(|e| e.into_inner());
@@ -71,7 +76,7 @@ impl Reveals {
         Ok(key)
     }
 
-    pub fn take(&self, user_id: i64, key: &str) -> Option<NewToken> {
+    pub fn take(&self, user_id: UserId, key: &str) -> Option<NewToken> {
         let mut waiting = self.waiting.lock().unwrap_or_else(|e| e.into_inner());
         match waiting.get(key) {
             Some((owner, _, at)) if *owner == user_id && at.elapsed() < REVEAL_TTL => {

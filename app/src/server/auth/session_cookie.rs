@@ -3,7 +3,7 @@
 //! names a user and their `session_epoch`; bumping the epoch in the users table (password
 //! change) ends every other session at once, deleting the user ends all of them.
 
-use crate::{dto::CurrentUser, error::AppError, server::db};
+use crate::{domain::ids::UserId, dto::CurrentUser, error::AppError, server::db};
 use serde::{Deserialize, Serialize};
 use sqlx::SqlitePool;
 use tower_sessions::Session;
@@ -14,7 +14,7 @@ const AUTH_KEY: &str = "auth";
 
 #[derive(Debug, Clone, Copy, Serialize, Deserialize)]
 struct SessionAuth {
-    user_id: i64,
+    user_id: UserId,
     epoch: i64,
 }
 
@@ -23,7 +23,7 @@ fn session_error(e: tower_sessions::session::Error) -> AppError {
 }
 
 /// Signs `user_id` in on this session, under a new session id (no fixation).
-pub async fn start(session: &Session, user_id: i64, epoch: i64) -> Result<(), AppError> {
+pub async fn start(session: &Session, user_id: UserId, epoch: i64) -> Result<(), AppError> {
     session.cycle_id().await.map_err(session_error)?;
     session.insert(AUTH_KEY, SessionAuth { user_id, epoch }).await.map_err(session_error)
 }

@@ -1,11 +1,12 @@
 //! The `comments` table.
 
+use crate::domain::ids::{CommentId, PostId, UserId};
 use sqlx::{FromRow, SqliteConnection, SqlitePool};
 
 #[derive(Debug, FromRow)]
 pub struct CommentRow {
-    pub id: i64,
-    pub owner_id: i64,
+    pub id: CommentId,
+    pub owner_id: UserId,
     pub username: String,
     pub text: String,
 }
@@ -13,10 +14,10 @@ pub struct CommentRow {
 /// Adds a comment; `None` if there is no such post.
 pub async fn add(
     tx: &mut SqliteConnection,
-    post_id: i64,
-    owner_id: i64,
+    post_id: PostId,
+    owner_id: UserId,
     text: &str,
-) -> Result<Option<i64>, sqlx::Error> {
+) -> Result<Option<CommentId>, sqlx::Error> {
     sqlx::query_scalar(
         "INSERT INTO comments (post_id, owner_id, text) SELECT id, ?, ? FROM posts WHERE id = ? RETURNING id",
     )
@@ -29,7 +30,7 @@ pub async fn add(
 
 /// Deletes a comment if `user_id` wrote it or owns its post (`policy::may_delete_comment`,
 /// enforced here atomically); false otherwise.
-pub async fn delete(pool: &SqlitePool, id: i64, user_id: i64) -> Result<bool, sqlx::Error> {
+pub async fn delete(pool: &SqlitePool, id: CommentId, user_id: UserId) -> Result<bool, sqlx::Error> {
     sqlx::query(
         "DELETE FROM comments WHERE id = ?1 \
          AND (owner_id = ?2 OR post_id IN (SELECT id FROM posts WHERE owner_id = ?2))",
@@ -41,12 +42,12 @@ pub async fn delete(pool: &SqlitePool, id: i64, user_id: i64) -> Result<bool, sq
     .map(|r| r.rows_affected() == 1)
 }
 
-pub async fn exists(pool: &SqlitePool, id: i64) -> Result<bool, sqlx::Error> {
+pub async fn exists(pool: &SqlitePool, id: CommentId) -> Result<bool, sqlx::Error> {
     sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM comments WHERE id = ?)").bind(id).fetch_one(pool).await
 }
 
 /// All comments of a post, oldest first.
-pub async fn of_post(pool: &SqlitePool, post_id: i64) -> Result<Vec<CommentRow>, sqlx::Error> {
+pub async fn of_post(pool: &SqlitePool, post_id: PostId) -> Result<Vec<CommentRow>, sqlx::Error> {
     sqlx::query_as(
         "SELECT c.id, c.owner_id, u.username, c.text FROM comments c JOIN users u ON u.id = c.owner_id \
          WHERE c.post_id = ? ORDER BY c.id",

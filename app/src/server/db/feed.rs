@@ -3,12 +3,13 @@
 //! post id.
 
 use serde::Deserialize;
+use crate::domain::ids::{CommentId, PostId, UserId};
 use sqlx::{FromRow, SqlitePool};
 
 #[derive(Debug, FromRow)]
 pub struct CardRow {
-    pub id: i64,
-    pub owner_id: i64,
+    pub id: PostId,
+    pub owner_id: UserId,
     pub caption: String,
     pub created_at: String,
     pub username: String,
@@ -25,8 +26,8 @@ pub struct CardRow {
 
 #[derive(Debug, Deserialize)]
 pub struct CommentJson {
-    pub id: i64,
-    pub owner_id: i64,
+    pub id: CommentId,
+    pub owner_id: UserId,
     pub username: String,
     pub text: String,
 }
@@ -79,8 +80,8 @@ ORDER BY p.id DESC"
 /// Posts of `reader` and of the people they follow with id < `before`, newest first.
 pub async fn page(
     pool: &SqlitePool,
-    reader: i64,
-    before: i64,
+    reader: UserId,
+    before: PostId,
     limit: i64,
 ) -> Result<Vec<CardRow>, sqlx::Error> {
     sqlx::query_as(PAGE_SQL).bind(reader).bind(before).bind(limit).bind(FIRST_COMMENTS).fetch_all(pool).await
@@ -92,11 +93,11 @@ pub async fn page(
 /// the depth of the page, never with the posts table.
 pub async fn ids(
     pool: &SqlitePool,
-    reader: i64,
-    lte: i64,
+    reader: UserId,
+    lte: PostId,
     limit: i64,
     offset: i64,
-) -> Result<Vec<i64>, sqlx::Error> {
+) -> Result<Vec<PostId>, sqlx::Error> {
     sqlx::query_scalar(concat!(
         "WITH ",
         authors!(),
@@ -115,7 +116,7 @@ pub async fn ids(
 }
 
 /// The newest post id in `reader`'s feed, if the feed has any (one index step per author).
-pub async fn newest_id(pool: &SqlitePool, reader: i64) -> Result<Option<i64>, sqlx::Error> {
+pub async fn newest_id(pool: &SqlitePool, reader: UserId) -> Result<Option<PostId>, sqlx::Error> {
     sqlx::query_scalar(concat!(
         "WITH ",
         authors!(),

@@ -1,9 +1,10 @@
 //! The `follows` table.
 
+use crate::domain::ids::UserId;
 use sqlx::SqlitePool;
 
 /// Follows; following twice keeps one row.
-pub async fn follow(pool: &SqlitePool, follower_id: i64, followee_id: i64) -> Result<(), sqlx::Error> {
+pub async fn follow(pool: &SqlitePool, follower_id: UserId, followee_id: UserId) -> Result<(), sqlx::Error> {
     sqlx::query("INSERT OR IGNORE INTO follows (follower_id, followee_id) VALUES (?, ?)")
         .bind(follower_id)
         .bind(followee_id)
@@ -12,7 +13,7 @@ pub async fn follow(pool: &SqlitePool, follower_id: i64, followee_id: i64) -> Re
         .map(drop)
 }
 
-pub async fn unfollow(pool: &SqlitePool, follower_id: i64, followee_id: i64) -> Result<(), sqlx::Error> {
+pub async fn unfollow(pool: &SqlitePool, follower_id: UserId, followee_id: UserId) -> Result<(), sqlx::Error> {
     sqlx::query("DELETE FROM follows WHERE follower_id = ? AND followee_id = ?")
         .bind(follower_id)
         .bind(followee_id)
@@ -22,7 +23,7 @@ pub async fn unfollow(pool: &SqlitePool, follower_id: i64, followee_id: i64) -> 
 }
 
 /// (followers, following) of a user.
-pub async fn counts(pool: &SqlitePool, user_id: i64) -> Result<(i64, i64), sqlx::Error> {
+pub async fn counts(pool: &SqlitePool, user_id: UserId) -> Result<(i64, i64), sqlx::Error> {
     sqlx::query_as(
         "SELECT (SELECT count(*) FROM follows WHERE followee_id = ?1), \
                 (SELECT count(*) FROM follows WHERE follower_id = ?1)",
@@ -34,8 +35,8 @@ pub async fn counts(pool: &SqlitePool, user_id: i64) -> Result<(i64, i64), sqlx:
 
 pub async fn is_following(
     pool: &SqlitePool,
-    follower_id: i64,
-    followee_id: i64,
+    follower_id: UserId,
+    followee_id: UserId,
 ) -> Result<bool, sqlx::Error> {
     sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM follows WHERE follower_id = ? AND followee_id = ?)")
         .bind(follower_id)
@@ -46,7 +47,7 @@ pub async fn is_following(
 
 #[derive(Debug, sqlx::FromRow)]
 pub struct PersonRow {
-    pub id: i64,
+    pub id: UserId,
     pub username: String,
     pub full_name: String,
     pub avatar: Option<String>,
@@ -57,9 +58,9 @@ pub struct PersonRow {
 /// after `after`, with whether `reader` follows each.
 pub async fn people(
     pool: &SqlitePool,
-    user_id: i64,
+    user_id: UserId,
     followers: bool,
-    reader: i64,
+    reader: UserId,
     after: &str,
     limit: i64,
 ) -> Result<Vec<PersonRow>, sqlx::Error> {
@@ -80,7 +81,7 @@ pub async fn people(
 }
 
 /// People `reader` does not follow (nor is), most followed first.
-pub async fn suggestions(pool: &SqlitePool, reader: i64, limit: i64) -> Result<Vec<PersonRow>, sqlx::Error> {
+pub async fn suggestions(pool: &SqlitePool, reader: UserId, limit: i64) -> Result<Vec<PersonRow>, sqlx::Error> {
     sqlx::query_as(
         "SELECT u.id, u.username, u.full_name, u.avatar, 0 AS i_follow FROM users u \
          LEFT JOIN follows f ON f.followee_id = u.id \

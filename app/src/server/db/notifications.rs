@@ -1,6 +1,7 @@
 //! The `notifications` table. Likes, comments and follows notify through triggers (see
 //! migrations/0004_notifications_search.sql); mentions are inserted here by the services.
 
+use crate::domain::ids::{CommentId, PostId, UserId};
 use sqlx::{FromRow, SqliteConnection, SqlitePool};
 
 #[derive(Debug, FromRow)]
@@ -11,7 +12,7 @@ pub struct NotificationRow {
     pub actor_username: String,
     pub actor_full_name: String,
     pub actor_avatar: Option<String>,
-    pub post_id: Option<i64>,
+    pub post_id: Option<PostId>,
     /// Stem of the post's first photo.
     pub post_stem: Option<String>,
     pub comment_text: Option<String>,
@@ -25,9 +26,9 @@ pub struct NotificationRow {
 /// (the comment notification says it already).
 pub async fn mention(
     tx: &mut SqliteConnection,
-    actor_id: i64,
-    post_id: i64,
-    comment_id: Option<i64>,
+    actor_id: UserId,
+    post_id: PostId,
+    comment_id: Option<CommentId>,
     usernames: &[String],
 ) -> Result<(), sqlx::Error> {
     if usernames.is_empty() {
@@ -52,7 +53,7 @@ pub async fn mention(
 }
 
 /// How many notifications `user_id` has not seen, counted up to `cap`.
-pub async fn unread(pool: &SqlitePool, user_id: i64, cap: i64) -> Result<i64, sqlx::Error> {
+pub async fn unread(pool: &SqlitePool, user_id: UserId, cap: i64) -> Result<i64, sqlx::Error> {
     sqlx::query_scalar(
         "SELECT count(*) FROM (SELECT 1 FROM notifications WHERE recipient_id = ?1 \
            AND id > (SELECT notifications_seen FROM users WHERE id = ?1) LIMIT ?2)",
@@ -64,7 +65,7 @@ pub async fn unread(pool: &SqlitePool, user_id: i64, cap: i64) -> Result<i64, sq
 }
 
 /// The newest id `user_id` has seen.
-pub async fn seen(pool: &SqlitePool, user_id: i64) -> Result<i64, sqlx::Error> {
+pub async fn seen(pool: &SqlitePool, user_id: UserId) -> Result<i64, sqlx::Error> {
     sqlx::query_scalar("SELECT notifications_seen FROM users WHERE id = ?")
         .bind(user_id)
         .fetch_one(pool)
@@ -72,7 +73,7 @@ pub async fn seen(pool: &SqlitePool, user_id: i64) -> Result<i64, sqlx::Error> {
 }
 
 /// Marks everything up to `id` as seen (never moves the mark back).
-pub async fn mark_seen(pool: &SqlitePool, user_id: i64, id: i64) -> Result<(), sqlx::Error> {
+pub async fn mark_seen(pool: &SqlitePool, user_id: UserId, id: i64) -> Result<(), sqlx::Error> {
     sqlx::query("UPDATE users SET notifications_seen = max(notifications_seen, ?) WHERE id = ?")
         .bind(id)
         .bind(user_id)
@@ -84,7 +85,7 @@ pub async fn mark_seen(pool: &SqlitePool, user_id: i64, id: i64) -> Result<(), s
 /// A page of `user_id`'s notifications with id < `before`, newest first.
 pub async fn page(
     pool: &SqlitePool,
-    user_id: i64,
+    user_id: UserId,
     before: i64,
     limit: i64,
 ) -> Result<Vec<NotificationRow>, sqlx::Error> {

@@ -1,11 +1,12 @@
 //! The `posts`, `post_images` and `post_tags` tables.
 
+use crate::domain::ids::{PostId, UserId};
 use sqlx::{FromRow, SqliteConnection, SqlitePool};
 
 #[derive(Debug, FromRow)]
 pub struct PostRow {
-    pub id: i64,
-    pub owner_id: i64,
+    pub id: PostId,
+    pub owner_id: UserId,
     pub caption: String,
     pub created_at: String,
     pub username: String,
@@ -26,7 +27,7 @@ pub struct ImageRow {
 
 #[derive(Debug, FromRow)]
 pub struct ThumbRow {
-    pub id: i64,
+    pub id: PostId,
     pub stem: String,
     pub alt: String,
     pub photo_count: i64,
@@ -43,9 +44,9 @@ pub struct NewImage<'a> {
 
 pub async fn insert_post(
     tx: &mut SqliteConnection,
-    owner_id: i64,
+    owner_id: UserId,
     caption: &str,
-) -> Result<i64, sqlx::Error> {
+) -> Result<PostId, sqlx::Error> {
     sqlx::query_scalar("INSERT INTO posts (owner_id, caption) VALUES (?, ?) RETURNING id")
         .bind(owner_id)
         .bind(caption)
@@ -55,7 +56,7 @@ pub async fn insert_post(
 
 pub async fn insert_image(
     tx: &mut SqliteConnection,
-    post_id: i64,
+    post_id: PostId,
     position: usize,
     image: &NewImage<'_>,
 ) -> Result<(), sqlx::Error> {
@@ -77,7 +78,7 @@ pub async fn insert_image(
 }
 
 /// Replaces the tags of a post.
-pub async fn set_tags(tx: &mut SqliteConnection, post_id: i64, tags: &[String]) -> Result<(), sqlx::Error> {
+pub async fn set_tags(tx: &mut SqliteConnection, post_id: PostId, tags: &[String]) -> Result<(), sqlx::Error> {
     sqlx::query("DELETE FROM post_tags WHERE post_id = ?").bind(post_id).execute(&mut *tx).await?;
     for tag in tags {
         sqlx::query("INSERT OR IGNORE INTO post_tags (tag, post_id) VALUES (?, ?)")
@@ -89,7 +90,7 @@ pub async fn set_tags(tx: &mut SqliteConnection, post_id: i64, tags: &[String]) 
     Ok(())
 }
 
-pub async fn find(pool: &SqlitePool, id: i64) -> Result<Option<PostRow>, sqlx::Error> {
+pub async fn find(pool: &SqlitePool, id: PostId) -> Result<Option<PostRow>, sqlx::Error> {
     sqlx::query_as(
         "SELECT p.id, p.owner_id, p.caption, p.created_at, u.username, u.full_name, u.avatar \
          FROM posts p JOIN users u ON u.id = p.owner_id WHERE p.id = ?",
@@ -100,11 +101,11 @@ pub async fn find(pool: &SqlitePool, id: i64) -> Result<Option<PostRow>, sqlx::E
 }
 
 /// The owner of a post, if it exists.
-pub async fn owner_of(pool: &SqlitePool, id: i64) -> Result<Option<i64>, sqlx::Error> {
+pub async fn owner_of(pool: &SqlitePool, id: PostId) -> Result<Option<UserId>, sqlx::Error> {
     sqlx::query_scalar("SELECT owner_id FROM posts WHERE id = ?").bind(id).fetch_optional(pool).await
 }
 
-pub async fn images(pool: &SqlitePool, post_id: i64) -> Result<Vec<ImageRow>, sqlx::Error> {
+pub async fn images(pool: &SqlitePool, post_id: PostId) -> Result<Vec<ImageRow>, sqlx::Error> {
     sqlx::query_as(
         "SELECT stem, width, height, thumb_width, thumb_height, alt FROM post_images \
          WHERE post_id = ? ORDER BY position",
@@ -118,8 +119,8 @@ pub async fn images(pool: &SqlitePool, post_id: i64) -> Result<Vec<ImageRow>, sq
 /// enforced here atomically); false if there is none.
 pub async fn update(
     tx: &mut SqliteConnection,
-    id: i64,
-    owner_id: i64,
+    id: PostId,
+    owner_id: UserId,
     caption: &str,
     alts: &[String],
 ) -> Result<bool, sqlx::Error> {
@@ -148,8 +149,8 @@ pub async fn update(
 /// its files, or `None` if there is no such post of theirs.
 pub async fn delete(
     tx: &mut SqliteConnection,
-    id: i64,
-    owner_id: i64,
+    id: PostId,
+    owner_id: UserId,
 ) -> Result<Option<Vec<String>>, sqlx::Error> {
     let stems: Vec<String> = sqlx::query_scalar(
         "SELECT i.stem FROM post_images i JOIN posts p ON p.id = i.post_id WHERE p.id = ? AND p.owner_id = ?",
@@ -173,8 +174,8 @@ const THUMB_COLUMNS: &str = "p.id, i.stem, i.alt, \
 /// A page of `owner_id`'s posts with id < `before`, newest first.
 pub async fn grid_of_owner(
     pool: &SqlitePool,
-    owner_id: i64,
-    before: i64,
+    owner_id: UserId,
+    before: PostId,
     limit: i64,
 ) -> Result<Vec<ThumbRow>, sqlx::Error> {
     sqlx::query_as(&format!(
@@ -193,7 +194,7 @@ pub async fn grid_of_owner(
 pub async fn grid_of_tag(
     pool: &SqlitePool,
     tag: &str,
-    before: i64,
+    before: PostId,
     limit: i64,
 ) -> Result<Vec<ThumbRow>, sqlx::Error> {
     sqlx::query_as(&format!(
@@ -222,7 +223,7 @@ pub async fn unknown_stems(pool: &SqlitePool, stems: &[String]) -> Result<Vec<St
 }
 
 /// Every media stem of a user: their posts' photos and their avatar.
-pub async fn media_of_user(pool: &SqlitePool, user_id: i64) -> Result<Vec<String>, sqlx::Error> {
+pub async fn media_of_user(pool: &SqlitePool, user_id: UserId) -> Result<Vec<String>, sqlx::Error> {
     sqlx::query_scalar(
         "SELECT i.stem FROM post_images i JOIN posts p ON p.id = i.post_id WHERE p.owner_id = ?1 \
          UNION ALL SELECT avatar FROM users WHERE id = ?1 AND avatar IS NOT NULL",

@@ -1,5 +1,6 @@
 //! The `access_tokens` table: personal access tokens, stored as SHA-256 hashes.
 
+use crate::domain::ids::UserId;
 use sqlx::{FromRow, SqlitePool};
 
 #[derive(Debug, FromRow)]
@@ -20,7 +21,7 @@ pub struct TokenOwner {
     pub stale: bool,
 }
 
-pub async fn insert(pool: &SqlitePool, user_id: i64, name: &str, hash: &[u8]) -> Result<i64, sqlx::Error> {
+pub async fn insert(pool: &SqlitePool, user_id: UserId, name: &str, hash: &[u8]) -> Result<i64, sqlx::Error> {
     sqlx::query_scalar("INSERT INTO access_tokens (user_id, name, token_hash) VALUES (?, ?, ?) RETURNING id")
         .bind(user_id)
         .bind(name)
@@ -29,7 +30,7 @@ pub async fn insert(pool: &SqlitePool, user_id: i64, name: &str, hash: &[u8]) ->
         .await
 }
 
-pub async fn count_of_user(pool: &SqlitePool, user_id: i64) -> Result<i64, sqlx::Error> {
+pub async fn count_of_user(pool: &SqlitePool, user_id: UserId) -> Result<i64, sqlx::Error> {
     sqlx::query_scalar("SELECT count(*) FROM access_tokens WHERE user_id = ?")
         .bind(user_id)
         .fetch_one(pool)
@@ -37,7 +38,7 @@ pub async fn count_of_user(pool: &SqlitePool, user_id: i64) -> Result<i64, sqlx:
 }
 
 /// A user's tokens, newest first.
-pub async fn of_user(pool: &SqlitePool, user_id: i64) -> Result<Vec<TokenRow>, sqlx::Error> {
+pub async fn of_user(pool: &SqlitePool, user_id: UserId) -> Result<Vec<TokenRow>, sqlx::Error> {
     sqlx::query_as(
         "SELECT id, name, created_at, last_used_at FROM access_tokens WHERE user_id = ? ORDER BY id DESC",
     )
@@ -47,7 +48,7 @@ pub async fn of_user(pool: &SqlitePool, user_id: i64) -> Result<Vec<TokenRow>, s
 }
 
 /// Deletes a token of `user_id`'s; false if they have no such token.
-pub async fn delete(pool: &SqlitePool, id: i64, user_id: i64) -> Result<bool, sqlx::Error> {
+pub async fn delete(pool: &SqlitePool, id: i64, user_id: UserId) -> Result<bool, sqlx::Error> {
     sqlx::query("DELETE FROM access_tokens WHERE id = ? AND user_id = ?")
         .bind(id)
         .bind(user_id)

@@ -1,10 +1,11 @@
 //! The `users` table.
 
+use crate::domain::ids::{UserId};
 use sqlx::{FromRow, SqlitePool};
 
 #[derive(Debug, FromRow)]
 pub struct SessionUser {
-    pub id: i64,
+    pub id: UserId,
     pub username: String,
     pub full_name: String,
     pub avatar: Option<String>,
@@ -13,7 +14,7 @@ pub struct SessionUser {
 
 #[derive(Debug, FromRow)]
 pub struct Credentials {
-    pub id: i64,
+    pub id: UserId,
     pub password_hash: String,
     pub session_epoch: i64,
 }
@@ -34,7 +35,7 @@ pub struct NewUser<'a> {
 }
 
 /// Inserts a user and returns its id. A taken username is a unique violation.
-pub async fn insert(pool: &SqlitePool, user: NewUser<'_>) -> Result<i64, sqlx::Error> {
+pub async fn insert(pool: &SqlitePool, user: NewUser<'_>) -> Result<UserId, sqlx::Error> {
     sqlx::query_scalar(
         "INSERT INTO users (username, full_name, email, password_hash) VALUES (?, ?, ?, ?) RETURNING id",
     )
@@ -46,7 +47,7 @@ pub async fn insert(pool: &SqlitePool, user: NewUser<'_>) -> Result<i64, sqlx::E
     .await
 }
 
-pub async fn find_session_user(pool: &SqlitePool, id: i64) -> Result<Option<SessionUser>, sqlx::Error> {
+pub async fn find_session_user(pool: &SqlitePool, id: UserId) -> Result<Option<SessionUser>, sqlx::Error> {
     sqlx::query_as("SELECT id, username, full_name, avatar, session_epoch FROM users WHERE id = ?")
         .bind(id)
         .fetch_optional(pool)
@@ -63,14 +64,14 @@ pub async fn credentials_by_username(
         .await
 }
 
-pub async fn credentials_by_id(pool: &SqlitePool, id: i64) -> Result<Option<Credentials>, sqlx::Error> {
+pub async fn credentials_by_id(pool: &SqlitePool, id: UserId) -> Result<Option<Credentials>, sqlx::Error> {
     sqlx::query_as("SELECT id, password_hash, session_epoch FROM users WHERE id = ?")
         .bind(id)
         .fetch_optional(pool)
         .await
 }
 
-pub async fn settings(pool: &SqlitePool, id: i64) -> Result<Option<Settings>, sqlx::Error> {
+pub async fn settings(pool: &SqlitePool, id: UserId) -> Result<Option<Settings>, sqlx::Error> {
     sqlx::query_as("SELECT username, full_name, email, bio FROM users WHERE id = ?")
         .bind(id)
         .fetch_optional(pool)
@@ -79,7 +80,7 @@ pub async fn settings(pool: &SqlitePool, id: i64) -> Result<Option<Settings>, sq
 
 pub async fn update_profile(
     pool: &SqlitePool,
-    id: i64,
+    id: UserId,
     full_name: &str,
     email: &str,
     bio: &str,
@@ -98,7 +99,7 @@ pub async fn update_profile(
 /// The old hash must still match, so two concurrent changes cannot both win.
 pub async fn replace_password(
     pool: &SqlitePool,
-    id: i64,
+    id: UserId,
     old_hash: &str,
     new_hash: &str,
 ) -> Result<Option<i64>, sqlx::Error> {
@@ -114,13 +115,13 @@ pub async fn replace_password(
 }
 
 /// Deletes the user; their rows in other tables go with them (ON DELETE CASCADE).
-pub async fn delete(pool: &SqlitePool, id: i64) -> Result<bool, sqlx::Error> {
+pub async fn delete(pool: &SqlitePool, id: UserId) -> Result<bool, sqlx::Error> {
     sqlx::query("DELETE FROM users WHERE id = ?").bind(id).execute(pool).await.map(|r| r.rows_affected() == 1)
 }
 
 #[derive(Debug, FromRow)]
 pub struct ProfileRow {
-    pub id: i64,
+    pub id: UserId,
     pub username: String,
     pub full_name: String,
     pub bio: String,
@@ -140,7 +141,7 @@ pub async fn profile(pool: &SqlitePool, username: &str) -> Result<Option<Profile
 }
 
 /// Sets the avatar; returns the previous one's stem, whose files can then go.
-pub async fn replace_avatar(pool: &SqlitePool, id: i64, stem: &str) -> Result<Option<String>, sqlx::Error> {
+pub async fn replace_avatar(pool: &SqlitePool, id: UserId, stem: &str) -> Result<Option<String>, sqlx::Error> {
     let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
     let old: Option<String> =
         sqlx::query_scalar("SELECT avatar FROM users WHERE id = ?").bind(id).fetch_one(&mut *tx).await?;
@@ -153,6 +154,6 @@ pub async fn count(pool: &SqlitePool) -> Result<i64, sqlx::Error> {
     sqlx::query_scalar("SELECT count(*) FROM users").fetch_one(pool).await
 }
 
-pub async fn id_by_username(pool: &SqlitePool, username: &str) -> Result<Option<i64>, sqlx::Error> {
+pub async fn id_by_username(pool: &SqlitePool, username: &str) -> Result<Option<UserId>, sqlx::Error> {
     sqlx::query_scalar("SELECT id FROM users WHERE username = ?").bind(username).fetch_optional(pool).await
 }
