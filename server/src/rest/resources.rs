@@ -3,7 +3,10 @@
 
 use super::{ApiError, Person, RestError};
 use app::{
-    domain::CommentText,
+    domain::{
+        CommentText,
+        ids::{CommentId, LikeId, PostId},
+    },
     error::AppError,
     server::{page::PageSize, posts, social, state::AppState},
 };
@@ -37,14 +40,11 @@ fn count(name: &str, raw: Option<&str>, default: i64) -> Result<i64, RestError> 
 }
 
 /// An id from the path or query: a positive whole number, else 400.
-fn id(name: &str, raw: &str) -> Result<i64, RestError> {
-    raw.parse::<i64>()
-        .ok()
-        .filter(|n| *n > 0)
-        .ok_or_else(|| bad(format!("{name} must be a positive whole number (got \"{raw}\").")))
+fn id<Id: std::str::FromStr>(name: &str, raw: &str) -> Result<Id, RestError> {
+    raw.parse().map_err(|_| bad(format!("{name} must be a positive whole number (got \"{raw}\").")))
 }
 
-fn post_url(id: i64) -> String {
+fn post_url(id: PostId) -> String {
     format!("/api/v1/posts/{id}/")
 }
 
@@ -69,7 +69,8 @@ pub struct ListQuery {
 #[derive(Serialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PostLink {
-    postid: i64,
+    #[schema(value_type = i64)]
+    postid: PostId,
     url: String,
 }
 
@@ -104,6 +105,8 @@ pub async fn list_posts(
     let size = PageSize::requested(count("size", query.size.as_deref(), DEFAULT_SIZE)?)?;
     let page = count("page", query.page.as_deref(), 0)?;
     let lte = query.postid_lte.as_deref().map(|raw| count("postid_lte", Some(raw), 0)).transpose()?;
+    // A bound, not necessarily a post's id (0 lists nothing).
+    let lte = lte.map(PostId::new);
     let (ids, lte) = social::feed_page_ids(&state, me.id, size, page, lte).await?;
     // SPEC 5 pages by offset, and a full page always links the next one (the page
     // helper's one-row look-ahead is for the keyset lists of the site).
@@ -121,7 +124,8 @@ pub async fn list_posts(
 #[derive(Serialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CommentObject {
-    commentid: i64,
+    #[schema(value_type = i64)]
+    commentid: CommentId,
     owner: String,
     #[serde(rename = "ownerShowUrl")]
     owner_show_url: String,
@@ -133,7 +137,7 @@ pub struct CommentObject {
 }
 
 impl CommentObject {
-    fn new(id: i64, owner: String, text: String, mine: bool) -> Self {
+    fn new(id: CommentId, owner: String, text: String, mine: bool) -> Self {
         Self {
             commentid: id,
             owner_show_url: user_url(&owner),
@@ -171,7 +175,8 @@ pub struct Image {
 #[derive(Serialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PostDetail {
-    postid: i64,
+    #[schema(value_type = i64)]
+    postid: PostId,
     url: String,
     #[serde(rename = "postShowUrl")]
     post_show_url: String,
@@ -213,7 +218,7 @@ pub async fn post_detail(
     Person(me): Person,
     Path(postid): Path<String>,
 ) -> Result<Json<PostDetail>, RestError> {
-    let postid = id("postid", &postid)?;
+    let postid: PostId = id("postid", &postid)?;
     let post = posts::view(&state, Some(me.id), postid).await?;
     let like = if post.likes.liked { social::like_id(&state, me.id, postid).await? } else { None };
     let comments = post
@@ -259,7 +264,7 @@ pub struct PostIdQuery {
 }
 
 impl PostIdQuery {
-    fn post_id(&self) -> Result<i64, RestError> {
+    fn post_id(&self) -> Result<PostId, RestError> {
         let raw = self.postid.as_deref().ok_or_else(|| bad("postid is required: ?postid=<id>".into()))?;
         id("postid", raw)
     }
@@ -268,7 +273,8 @@ impl PostIdQuery {
 #[derive(Serialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Like {
-    likeid: i64,
+    #[schema(value_type = i64)]
+    likeid: LikeId,
     url: String,
 }
 
@@ -313,7 +319,7 @@ pub async fn delete_like(
     Person(me): Person,
     Path(likeid): Path<String>,
 ) -> Result<StatusCode, RestError> {
-    social::delete_like(&state, me.id, id("likeid", &likeid)?).await?;
+    social::delete_like(&state, me.id, id::<LikeId>("likeid", &likeid)?).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -398,6 +404,6 @@ pub async fn delete_comment(
     Person(me): Person,
     Path(commentid): Path<String>,
 ) -> Result<StatusCode, RestError> {
-    social::delete_comment(&state, me.id, id("commentid", &commentid)?).await?;
+    social::delete_comment(&state, me.id, id::<CommentId>("commentid", &commentid)?).await?;
     Ok(StatusCode::NO_CONTENT)
 }
