@@ -2,7 +2,7 @@
 //! Creating a post is a multipart upload at `POST /posts/new/` (see the server crate).
 
 use crate::{
-    domain::ids::{PostId, UserId},
+    domain::ids::PostId,
     dto::{GridPage, PostView, Profile},
     error::AppError,
 };
@@ -10,7 +10,7 @@ use leptos::prelude::*;
 
 #[cfg(feature = "ssr")]
 use crate::{
-    domain::{AltText, Caption},
+    domain::{AltText, Caption, ids::UserId},
     server::{auth, posts, profiles},
 };
 

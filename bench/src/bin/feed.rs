@@ -11,7 +11,10 @@
 //! popular first ids nor new. The database is opened as the server opens it (WAL), on one
 //! connection, and every sample is one call of the page query, warm cache.
 
-use app::server::db::feed::{CardRow, FIRST_COMMENTS, PAGE_SQL, page};
+use app::{
+    domain::ids::{PostId, UserId},
+    server::db::feed::{CardRow, FIRST_COMMENTS, PAGE_SQL, page},
+};
 use bench::{cached_data_dir, ms, percentile, ready_info};
 use clap::Parser;
 use sqlx::{
@@ -75,7 +78,7 @@ async fn open(dir: &std::path::Path) -> sqlx::Result<SqlitePool> {
     SqlitePoolOptions::new().max_connections(1).connect_with(options).await
 }
 
-async fn old_page(pool: &SqlitePool, reader: i64, before: i64, limit: i64) -> sqlx::Result<Vec<CardRow>> {
+async fn old_page(pool: &SqlitePool, reader: UserId, before: PostId, limit: i64) -> sqlx::Result<Vec<CardRow>> {
     sqlx::query_as(OLD_PAGE_SQL)
         .bind(reader)
         .bind(before)
@@ -85,7 +88,7 @@ async fn old_page(pool: &SqlitePool, reader: i64, before: i64, limit: i64) -> sq
         .await
 }
 
-async fn explain(pool: &SqlitePool, sql: &str, reader: i64) -> sqlx::Result<()> {
+async fn explain(pool: &SqlitePool, sql: &str, reader: UserId) -> sqlx::Result<()> {
     let rows: Vec<(i64, i64, i64, String)> = sqlx::query_as(&format!("EXPLAIN QUERY PLAN {sql}"))
         .bind(reader)
         .bind(i64::MAX)
@@ -133,7 +136,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             sqlx::query_as("SELECT (SELECT count(*) FROM posts), (SELECT count(*) FROM users)")
                 .fetch_one(&pool)
                 .await?;
-        let readers: Vec<i64> = sqlx::query_scalar(
+        let readers: Vec<UserId> = sqlx::query_scalar(
             "SELECT follower_id FROM follows WHERE follower_id >= ?1 GROUP BY follower_id \
              HAVING count(*) BETWEEN 45 AND 55 ORDER BY follower_id LIMIT ?2",
         )
@@ -147,7 +150,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         let mut deep_before = Vec::new();
         let mut mismatches = 0;
         for &reader in &readers {
-            let mut before = i64::MAX;
+            let mut before = PostId::MAX;
             for n in 1..args.deep_page {
                 let rows = page(&pool, reader, before, LIMIT).await?;
                 if !args.new_only && n <= 3 {
@@ -175,7 +178,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             for (kind, deep) in [("first page", false), ("deep page", true)] {
                 let mut samples = Vec::with_capacity(readers.len() * args.runs);
                 for (i, &reader) in readers.iter().enumerate() {
-                    let before = if deep { deep_before[i] } else { i64::MAX };
+                    let before = if deep { deep_before[i] } else { PostId::MAX };
                     for run in 0..=args.runs {
                         let start = Instant::now();
                         let rows = if which == "old" {
@@ -199,7 +202,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
                 );
             }
         }
-        let reader = readers.first().copied().unwrap_or(1);
+        let reader = readers.first().copied().unwrap_or(UserId::new(1));
         if !args.new_only {
             println!("  EXPLAIN QUERY PLAN, old query:");
             explain(&pool, OLD_PAGE_SQL, reader).await?;
