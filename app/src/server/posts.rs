@@ -152,7 +152,11 @@ pub fn photo(image: db::posts::ImageRow) -> Photo {
 }
 
 #[tracing::instrument(skip_all, fields(viewer = ?viewer_id, post = %post_id))]
-pub async fn view(state: &AppState, viewer_id: Option<UserId>, post_id: PostId) -> Result<PostView, AppError> {
+pub async fn view(
+    state: &AppState,
+    viewer_id: Option<UserId>,
+    post_id: PostId,
+) -> Result<PostView, AppError> {
     let post = db::posts::find(&state.pool, post_id).await?.ok_or_else(not_found)?;
     let photos = db::posts::images(&state.pool, post_id).await?.into_iter().map(photo).collect();
     let (count, liked) = db::likes::state(&state.pool, viewer_id.unwrap_or(UserId::NONE), post_id).await?;
@@ -209,8 +213,9 @@ pub async fn profile_grid(
 
 pub async fn tag_grid(state: &AppState, tag: &str, before: Option<PostId>) -> Result<GridPage, AppError> {
     let tag = crate::domain::caption::tag_key(tag);
-    let rows = db::posts::grid_of_tag(&state.pool, &tag, before.unwrap_or(PostId::MAX), GRID_PAGE.fetch_limit())
-        .await?;
+    let rows =
+        db::posts::grid_of_tag(&state.pool, &tag, before.unwrap_or(PostId::MAX), GRID_PAGE.fetch_limit())
+            .await?;
     if rows.is_empty() && before.is_none() {
         return Err(AppError::NotFound(format!("No posts are tagged #{tag}.")));
     }

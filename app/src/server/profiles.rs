@@ -18,7 +18,11 @@ pub fn author(username: String, full_name: String, avatar_stem: Option<&str>) ->
     Author { username, full_name, avatar_url: avatar_url(avatar_stem) }
 }
 
-pub async fn profile(state: &AppState, viewer_id: Option<UserId>, username: &str) -> Result<Profile, AppError> {
+pub async fn profile(
+    state: &AppState,
+    viewer_id: Option<UserId>,
+    username: &str,
+) -> Result<Profile, AppError> {
     let missing = || AppError::NotFound(format!("There is no one called @{username} here."));
     let name = Username::parse(username).map_err(|_| missing())?;
     let p = db::users::profile(&state.pool, name.as_str()).await?.ok_or_else(missing)?;

@@ -45,7 +45,8 @@ fn parse_json<T: serde::de::DeserializeOwned>(json: &str) -> Result<Vec<T>, AppE
 
 #[tracing::instrument(skip_all, fields(user = %me, before = ?before))]
 pub async fn feed(state: &AppState, me: UserId, before: Option<PostId>) -> Result<FeedPage, AppError> {
-    let rows = db::feed::page(&state.pool, me, before.unwrap_or(PostId::MAX), FEED_PAGE.fetch_limit()).await?;
+    let rows =
+        db::feed::page(&state.pool, me, before.unwrap_or(PostId::MAX), FEED_PAGE.fetch_limit()).await?;
     let page = FEED_PAGE.page(rows);
     let next_before = page.next(|r| r.id);
     let mut cards = Vec::with_capacity(page.items.len());
@@ -80,7 +81,12 @@ fn no_such_post() -> AppError {
 
 /// Sets the reader's like on a post to `liked` (the heart) and answers the resulting state.
 #[tracing::instrument(skip_all, fields(user = %me, post = %post_id, liked))]
-pub async fn set_like(state: &AppState, me: UserId, post_id: PostId, liked: bool) -> Result<LikeState, AppError> {
+pub async fn set_like(
+    state: &AppState,
+    me: UserId,
+    post_id: PostId,
+    liked: bool,
+) -> Result<LikeState, AppError> {
     if liked {
         like_post(state, me, post_id).await?;
     } else if !db::likes::unlike(&state.pool, me, post_id).await? {

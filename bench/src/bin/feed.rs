@@ -78,7 +78,12 @@ async fn open(dir: &std::path::Path) -> sqlx::Result<SqlitePool> {
     SqlitePoolOptions::new().max_connections(1).connect_with(options).await
 }
 
-async fn old_page(pool: &SqlitePool, reader: UserId, before: PostId, limit: i64) -> sqlx::Result<Vec<CardRow>> {
+async fn old_page(
+    pool: &SqlitePool,
+    reader: UserId,
+    before: PostId,
+    limit: i64,
+) -> sqlx::Result<Vec<CardRow>> {
     sqlx::query_as(OLD_PAGE_SQL)
         .bind(reader)
         .bind(before)

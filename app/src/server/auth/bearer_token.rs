@@ -95,9 +95,10 @@ mod tests {
     fn a_reveal_is_taken_once_and_only_by_its_owner() {
         let reveals = Reveals::default();
         let token = NewToken { id: 1, name: "n".into(), token: "t".into() };
-        let key = reveals.put(7, token.clone()).unwrap();
-        assert_eq!(reveals.take(8, &key), None, "someone else");
-        assert_eq!(reveals.take(7, &key), Some(token));
-        assert_eq!(reveals.take(7, &key), None, "shown once");
+        let (owner, someone_else) = (UserId::new(7), UserId::new(8));
+        let key = reveals.put(owner, token.clone()).unwrap();
+        assert_eq!(reveals.take(someone_else, &key), None, "someone else");
+        assert_eq!(reveals.take(owner, &key), Some(token));
+        assert_eq!(reveals.take(owner, &key), None, "shown once");
     }
 }

@@ -2,8 +2,8 @@
 //! liked it, comment count and the first comments (as JSON built by SQLite), keyset on
 //! post id.
 
-use serde::Deserialize;
 use crate::domain::ids::{CommentId, PostId, UserId};
+use serde::Deserialize;
 use sqlx::{FromRow, SqlitePool};
 
 #[derive(Debug, FromRow)]

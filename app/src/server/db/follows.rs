@@ -13,7 +13,11 @@ pub async fn follow(pool: &SqlitePool, follower_id: UserId, followee_id: UserId)
         .map(drop)
 }
 
-pub async fn unfollow(pool: &SqlitePool, follower_id: UserId, followee_id: UserId) -> Result<(), sqlx::Error> {
+pub async fn unfollow(
+    pool: &SqlitePool,
+    follower_id: UserId,
+    followee_id: UserId,
+) -> Result<(), sqlx::Error> {
     sqlx::query("DELETE FROM follows WHERE follower_id = ? AND followee_id = ?")
         .bind(follower_id)
         .bind(followee_id)
@@ -81,7 +85,11 @@ pub async fn people(
 }
 
 /// People `reader` does not follow (nor is), most followed first.
-pub async fn suggestions(pool: &SqlitePool, reader: UserId, limit: i64) -> Result<Vec<PersonRow>, sqlx::Error> {
+pub async fn suggestions(
+    pool: &SqlitePool,
+    reader: UserId,
+    limit: i64,
+) -> Result<Vec<PersonRow>, sqlx::Error> {
     sqlx::query_as(
         "SELECT u.id, u.username, u.full_name, u.avatar, 0 AS i_follow FROM users u \
          LEFT JOIN follows f ON f.followee_id = u.id \

@@ -78,7 +78,11 @@ pub async fn insert_image(
 }
 
 /// Replaces the tags of a post.
-pub async fn set_tags(tx: &mut SqliteConnection, post_id: PostId, tags: &[String]) -> Result<(), sqlx::Error> {
+pub async fn set_tags(
+    tx: &mut SqliteConnection,
+    post_id: PostId,
+    tags: &[String],
+) -> Result<(), sqlx::Error> {
     sqlx::query("DELETE FROM post_tags WHERE post_id = ?").bind(post_id).execute(&mut *tx).await?;
     for tag in tags {
         sqlx::query("INSERT OR IGNORE INTO post_tags (tag, post_id) VALUES (?, ?)")

@@ -1,6 +1,6 @@
 //! The `users` table.
 
-use crate::domain::ids::{UserId};
+use crate::domain::ids::UserId;
 use sqlx::{FromRow, SqlitePool};
 
 #[derive(Debug, FromRow)]
@@ -141,7 +141,11 @@ pub async fn profile(pool: &SqlitePool, username: &str) -> Result<Option<Profile
 }
 
 /// Sets the avatar; returns the previous one's stem, whose files can then go.
-pub async fn replace_avatar(pool: &SqlitePool, id: UserId, stem: &str) -> Result<Option<String>, sqlx::Error> {
+pub async fn replace_avatar(
+    pool: &SqlitePool,
+    id: UserId,
+    stem: &str,
+) -> Result<Option<String>, sqlx::Error> {
     let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
     let old: Option<String> =
         sqlx::query_scalar("SELECT avatar FROM users WHERE id = ?").bind(id).fetch_one(&mut *tx).await?;
