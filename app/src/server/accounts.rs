@@ -36,7 +36,7 @@ pub async fn sign_up(state: &AppState, session: &Session, form: SignUp) -> Resul
         other => other,
     })?;
     session_cookie::start(session, id, 0).await?;
-    tracing::info!(user_id = %id, "account created");
+    tracing::info!(user_id = id.get(), "account created");
     Ok(id)
 }
 
@@ -59,7 +59,7 @@ pub async fn profile_settings(state: &AppState, me: &CurrentUser) -> Result<Prof
     Ok(ProfileSettings { username: s.username, full_name: s.full_name, email: s.email, bio: s.bio })
 }
 
-#[tracing::instrument(skip_all, fields(user = %me.id))]
+#[tracing::instrument(skip_all, fields(user = me.id.get()))]
 pub async fn update_profile(
     state: &AppState,
     me: &CurrentUser,
@@ -71,7 +71,7 @@ pub async fn update_profile(
     Ok(())
 }
 
-#[tracing::instrument(skip_all, fields(user = %me.id))]
+#[tracing::instrument(skip_all, fields(user = me.id.get()))]
 pub async fn change_password(
     state: &AppState,
     session: &Session,
@@ -87,11 +87,11 @@ pub async fn change_password(
         .ok_or_else(|| AppError::Conflict("Your password was changed meanwhile. Sign in again.".into()))?;
     // Every other session carries the old epoch and is now void; this one moves on.
     session_cookie::start(session, me.id, epoch).await?;
-    tracing::info!(user_id = %me.id, "password changed");
+    tracing::info!(user_id = me.id.get(), "password changed");
     Ok(())
 }
 
-#[tracing::instrument(skip_all, fields(user = %me.id))]
+#[tracing::instrument(skip_all, fields(user = me.id.get()))]
 pub async fn delete_account(
     state: &AppState,
     session: &Session,
@@ -105,7 +105,7 @@ pub async fn delete_account(
     db::users::delete(&state.pool, me.id).await?;
     session_cookie::end(session).await?;
     super::media::remove_files_off_runtime(state, media).await;
-    tracing::info!(user_id = %me.id, "account deleted");
+    tracing::info!(user_id = me.id.get(), "account deleted");
     Ok(())
 }
 

@@ -27,7 +27,7 @@ pub use crate::domain::MAX_PHOTOS;
 /// Posts per grid page.
 pub const GRID_PAGE: PageSize = PageSize::fixed(24);
 
-#[tracing::instrument(skip_all, fields(user = %owner_id))]
+#[tracing::instrument(skip_all, fields(user = owner_id.get()))]
 pub async fn create(
     state: &AppState,
     owner_id: UserId,
@@ -44,7 +44,12 @@ pub async fn create(
     let stems: Vec<String> = stored.iter().map(|s| s.stem.clone()).collect();
     match insert_post(state, owner_id, &caption, &stored).await {
         Ok(id) => {
-            tracing::info!(post_id = %id, owner_id = %owner_id, photos = stored.len(), "post created");
+            tracing::info!(
+                post_id = id.get(),
+                owner_id = owner_id.get(),
+                photos = stored.len(),
+                "post created"
+            );
             Ok(id)
         }
         Err(e) => {
@@ -83,7 +88,7 @@ fn not_found() -> AppError {
     AppError::NotFound("This post does not exist, or was deleted.".into())
 }
 
-#[tracing::instrument(skip_all, fields(user = %owner_id, post = %post_id))]
+#[tracing::instrument(skip_all, fields(user = owner_id.get(), post = post_id.get()))]
 pub async fn edit(
     state: &AppState,
     owner_id: UserId,
@@ -108,7 +113,7 @@ pub async fn edit(
     Ok(())
 }
 
-#[tracing::instrument(skip_all, fields(user = %owner_id, post = %post_id))]
+#[tracing::instrument(skip_all, fields(user = owner_id.get(), post = post_id.get()))]
 pub async fn delete(state: &AppState, owner_id: UserId, post_id: PostId) -> Result<(), AppError> {
     check_owner(state, owner_id, post_id).await?;
     let mut tx = state.pool.begin_with("BEGIN IMMEDIATE").await?;
@@ -118,7 +123,7 @@ pub async fn delete(state: &AppState, owner_id: UserId, post_id: PostId) -> Resu
     };
     tx.commit().await?;
     remove_files_off_runtime(state, stems).await;
-    tracing::info!(post_id = %post_id, owner_id = %owner_id, "post deleted");
+    tracing::info!(post_id = post_id.get(), owner_id = owner_id.get(), "post deleted");
     Ok(())
 }
 
@@ -151,7 +156,7 @@ pub fn photo(image: db::posts::ImageRow) -> Photo {
     }
 }
 
-#[tracing::instrument(skip_all, fields(viewer = ?viewer_id, post = %post_id))]
+#[tracing::instrument(skip_all, fields(viewer = ?viewer_id.map(UserId::get), post = post_id.get()))]
 pub async fn view(
     state: &AppState,
     viewer_id: Option<UserId>,

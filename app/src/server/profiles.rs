@@ -45,7 +45,7 @@ pub async fn profile(
 }
 
 /// Replaces the user's avatar with a square crop of `bytes`; the old files go.
-#[tracing::instrument(skip_all, fields(user = %user_id))]
+#[tracing::instrument(skip_all, fields(user = user_id.get()))]
 pub async fn set_avatar(state: &AppState, user_id: UserId, bytes: Vec<u8>) -> Result<(), AppError> {
     let upload = Upload { bytes, alt: AltText::default() };
     let stored = process_off_runtime(state, vec![upload], Shape::Avatar).await?;

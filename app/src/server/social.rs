@@ -22,7 +22,7 @@ use crate::{
 /// Posts per feed page.
 pub const FEED_PAGE: PageSize = PageSize::fixed(10);
 
-#[tracing::instrument(skip_all, fields(user = %me, username))]
+#[tracing::instrument(skip_all, fields(user = me.get(), username))]
 pub async fn follow(state: &AppState, me: UserId, username: &str) -> Result<(), AppError> {
     let them = user_id_of(state, username).await?;
     if !policy::may_follow(me, them) {
@@ -32,7 +32,7 @@ pub async fn follow(state: &AppState, me: UserId, username: &str) -> Result<(), 
     Ok(())
 }
 
-#[tracing::instrument(skip_all, fields(user = %me, username))]
+#[tracing::instrument(skip_all, fields(user = me.get(), username))]
 pub async fn unfollow(state: &AppState, me: UserId, username: &str) -> Result<(), AppError> {
     let them = user_id_of(state, username).await?;
     db::follows::unfollow(&state.pool, me, them).await?;
@@ -43,7 +43,7 @@ fn parse_json<T: serde::de::DeserializeOwned>(json: &str) -> Result<Vec<T>, AppE
     serde_json::from_str(json).map_err(|e| AppError::internal("feed JSON from SQLite did not parse", e))
 }
 
-#[tracing::instrument(skip_all, fields(user = %me, before = ?before))]
+#[tracing::instrument(skip_all, fields(user = me.get(), before = ?before.map(PostId::get)))]
 pub async fn feed(state: &AppState, me: UserId, before: Option<PostId>) -> Result<FeedPage, AppError> {
     let rows =
         db::feed::page(&state.pool, me, before.unwrap_or(PostId::MAX), FEED_PAGE.fetch_limit()).await?;
@@ -80,7 +80,7 @@ fn no_such_post() -> AppError {
 }
 
 /// Sets the reader's like on a post to `liked` (the heart) and answers the resulting state.
-#[tracing::instrument(skip_all, fields(user = %me, post = %post_id, liked))]
+#[tracing::instrument(skip_all, fields(user = me.get(), post = post_id.get(), liked))]
 pub async fn set_like(
     state: &AppState,
     me: UserId,
@@ -105,7 +105,7 @@ pub struct Like {
 
 /// Likes a post once (a second like answers the first); 404 if there is no such post.
 /// The one way to like, for the heart and the REST API alike.
-#[tracing::instrument(skip_all, fields(user = %me, post = %post_id))]
+#[tracing::instrument(skip_all, fields(user = me.get(), post = post_id.get()))]
 pub async fn like_post(state: &AppState, me: UserId, post_id: PostId) -> Result<Like, AppError> {
     // One write transaction, so an unlike cannot slip between the insert and the lookup.
     let mut tx = state.pool.begin_with("BEGIN IMMEDIATE").await?;
@@ -123,7 +123,7 @@ pub async fn like_id(state: &AppState, me: UserId, post_id: PostId) -> Result<Op
 }
 
 /// Deletes a like by its id: only its author may (`policy`); anyone else gets 403.
-#[tracing::instrument(skip_all, fields(user = %me, like = %like_id))]
+#[tracing::instrument(skip_all, fields(user = me.get(), like = like_id.get()))]
 pub async fn delete_like(state: &AppState, me: UserId, like_id: LikeId) -> Result<(), AppError> {
     if db::likes::delete_own(&state.pool, like_id, me).await? {
         return Ok(());
@@ -159,7 +159,7 @@ pub async fn feed_page_ids(
     Ok((ids, lte))
 }
 
-#[tracing::instrument(skip_all, fields(user = %me.id, post = %post_id))]
+#[tracing::instrument(skip_all, fields(user = me.id.get(), post = post_id.get()))]
 pub async fn add_comment(
     state: &AppState,
     me: &crate::dto::CurrentUser,
@@ -179,7 +179,7 @@ pub async fn add_comment(
 }
 
 /// Deletes a comment as `policy::may_delete_comment` allows; anyone else gets 403.
-#[tracing::instrument(skip_all, fields(user = %me, comment = %comment_id))]
+#[tracing::instrument(skip_all, fields(user = me.get(), comment = comment_id.get()))]
 pub async fn delete_comment(state: &AppState, me: UserId, comment_id: CommentId) -> Result<(), AppError> {
     if db::comments::delete(&state.pool, comment_id, me).await? {
         return Ok(());

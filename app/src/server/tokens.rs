@@ -28,7 +28,7 @@ pub fn parse_name(raw: &str) -> Result<String, AppError> {
 }
 
 /// Creates a token for `me`; answers the one-time key under which it waits to be shown.
-#[tracing::instrument(skip_all, fields(user = %me.id))]
+#[tracing::instrument(skip_all, fields(user = me.id.get()))]
 pub async fn create(state: &AppState, me: &CurrentUser, name: &str) -> Result<String, AppError> {
     let name = parse_name(name)?;
     if db::tokens::count_of_user(&state.pool, me.id).await? >= MAX_PER_USER {
@@ -38,7 +38,7 @@ pub async fn create(state: &AppState, me: &CurrentUser, name: &str) -> Result<St
     }
     let token = bearer_token::generate()?;
     let id = db::tokens::insert(&state.pool, me.id, &name, &bearer_token::hash(&token)).await?;
-    tracing::info!(user_id = %me.id, token_id = id, "access token created");
+    tracing::info!(user_id = me.id.get(), token_id = id, "access token created");
     state.token_reveals.put(me.id, NewToken { id, name, token })
 }
 
@@ -59,12 +59,12 @@ pub async fn list(state: &AppState, me: &CurrentUser, reveal: Option<&str>) -> R
 }
 
 /// Revokes one of `me`'s tokens; it stops working at once.
-#[tracing::instrument(skip_all, fields(user = %me.id, token = token_id))]
+#[tracing::instrument(skip_all, fields(user = me.id.get(), token = token_id))]
 pub async fn revoke(state: &AppState, me: &CurrentUser, token_id: i64) -> Result<(), AppError> {
     if !db::tokens::delete(&state.pool, token_id, me.id).await? {
         return Err(AppError::NotFound("You have no such token.".into()));
     }
-    tracing::info!(user_id = %me.id, token_id, "access token revoked");
+    tracing::info!(user_id = me.id.get(), token_id, "access token revoked");
     Ok(())
 }
 

@@ -67,7 +67,7 @@ pub async fn confirm_password(
         state.sign_in_throttle.record_success(&account, client_ip, now);
         Ok(hash)
     } else {
-        tracing::info!(user_id = %me.id, "wrong password confirmation");
+        tracing::info!(user_id = me.id.get(), "wrong password confirmation");
         Err(AppError::WrongPassword("Your current password is not correct.".into()))
     }
 }
