@@ -20,7 +20,7 @@ macro_rules! id {
             /// Below every stored id (rowids start at 1): no one, or nothing.
             pub const NONE: Self = Self(0);
 
-            /// An id as stored (SQLite's rowid): only from the database or a test.
+            /// An id as stored (SQLite's rowid): from the database, a test, or a paging bound.
             pub const fn new(raw: i64) -> Self {
                 Self(raw)
             }
