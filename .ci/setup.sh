@@ -34,6 +34,7 @@ toolchain_env=target/toolchain.env
 #    server's allocator (mimalloc) are C. curl: the benchmark scripts (bench/*.sh) use it.
 command -v cc >/dev/null || apt_install gcc libc6-dev
 command -v curl >/dev/null || apt_install curl
+command -v python3 >/dev/null || apt_install python3  # .ci/imports.py in make lint, .ci/schemathesis.sh
 
 # 1. Rust: route 1 (rustup), else route 2 (Debian's toolchain + build-std).
 #    SHUTTER_RUST_ROUTE=debian forces route 2 (to test it on a machine where rustup works).
