@@ -7,19 +7,13 @@ pub const MAX_LEN: usize = 500;
 
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct AltText(String);
+checked_text!(AltText);
 
 impl AltText {
     pub fn parse(raw: &str) -> Result<Self, InvalidInput> {
         let alt = raw.split_whitespace().collect::<Vec<_>>().join(" ");
-        if alt.chars().count() > MAX_LEN {
-            return Err(InvalidInput::new(format!("Alt text has at most {MAX_LEN} characters.")));
-        }
-        super::refuse_controls(&alt, &[], "Alt text")?;
+        super::within(&alt, MAX_LEN, &[], "Alt text")?;
         Ok(Self(alt))
-    }
-
-    pub fn as_str(&self) -> &str {
-        &self.0
     }
 }
 

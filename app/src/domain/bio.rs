@@ -7,20 +7,14 @@ pub const MAX_LEN: usize = 150;
 
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct Bio(String);
+checked_text!(Bio);
 
 impl Bio {
     pub fn parse(raw: &str) -> Result<Self, InvalidInput> {
         // Browsers submit textarea line breaks as CRLF; count them as one character.
         let bio = raw.trim().replace("\r\n", "\n");
-        if bio.chars().count() > MAX_LEN {
-            return Err(InvalidInput::new(format!("A bio has at most {MAX_LEN} characters.")));
-        }
-        super::refuse_controls(&bio, &['\n'], "A bio")?;
+        super::within(&bio, MAX_LEN, &['\n'], "A bio")?;
         Ok(Self(bio))
-    }
-
-    pub fn as_str(&self) -> &str {
-        &self.0
     }
 }
 

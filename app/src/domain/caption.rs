@@ -8,6 +8,7 @@ pub const MAX_LEN: usize = 2200;
 
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct Caption(String);
+checked_text!(Caption);
 
 /// A piece of a caption or comment, for rendering.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -22,15 +23,8 @@ pub enum Segment {
 impl Caption {
     pub fn parse(raw: &str) -> Result<Self, InvalidInput> {
         let caption = raw.trim().replace("\r\n", "\n");
-        if caption.chars().count() > MAX_LEN {
-            return Err(InvalidInput::new(format!("A caption has at most {MAX_LEN} characters.")));
-        }
-        super::refuse_controls(&caption, &['\n', '\t'], "A caption")?;
+        super::within(&caption, MAX_LEN, &['\n', '\t'], "A caption")?;
         Ok(Self(caption))
-    }
-
-    pub fn as_str(&self) -> &str {
-        &self.0
     }
 
     /// The distinct tags of the caption, normalised (lower case), in order of appearance.

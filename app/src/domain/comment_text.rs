@@ -7,6 +7,7 @@ pub const MAX_LEN: usize = 1000;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CommentText(String);
+checked_text!(CommentText);
 
 impl CommentText {
     pub fn parse(raw: &str) -> Result<Self, InvalidInput> {
@@ -14,15 +15,8 @@ impl CommentText {
         if text.is_empty() {
             return Err(InvalidInput::new("Write something first."));
         }
-        if text.chars().count() > MAX_LEN {
-            return Err(InvalidInput::new(format!("A comment has at most {MAX_LEN} characters.")));
-        }
-        super::refuse_controls(&text, &['\n'], "A comment")?;
+        super::within(&text, MAX_LEN, &['\n'], "A comment")?;
         Ok(Self(text))
-    }
-
-    pub fn as_str(&self) -> &str {
-        &self.0
     }
 }
 

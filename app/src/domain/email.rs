@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Email(String);
+checked_text!(Email);
 
 impl Email {
     pub fn parse(raw: &str) -> Result<Self, InvalidInput> {
@@ -27,10 +28,6 @@ impl Email {
             return Err(invalid());
         }
         Ok(Self(email.to_owned()))
-    }
-
-    pub fn as_str(&self) -> &str {
-        &self.0
     }
 }
 

@@ -7,6 +7,7 @@ pub const MAX_LEN: usize = 60;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FullName(String);
+checked_text!(FullName);
 
 impl FullName {
     pub fn parse(raw: &str) -> Result<Self, InvalidInput> {
@@ -14,15 +15,8 @@ impl FullName {
         if name.is_empty() {
             return Err(InvalidInput::new("Enter your name."));
         }
-        if name.chars().count() > MAX_LEN {
-            return Err(InvalidInput::new(format!("A name has at most {MAX_LEN} characters.")));
-        }
-        super::refuse_controls(name, &[], "A name")?;
+        super::within(name, MAX_LEN, &[], "A name")?;
         Ok(Self(name.to_owned()))
-    }
-
-    pub fn as_str(&self) -> &str {
-        &self.0
     }
 }
 

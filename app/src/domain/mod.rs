@@ -1,6 +1,17 @@
 //! Parse-don't-validate types for everything a person types in. Pure code, compiled into
 //! both the server and the WebAssembly, so the browser shows the server's own messages.
 
+/// Each checked text type holds its one `String`, read back with `as_str`.
+macro_rules! checked_text {
+    ($name:ty) => {
+        impl $name {
+            pub fn as_str(&self) -> &str {
+                &self.0
+            }
+        }
+    };
+}
+
 pub mod alt_text;
 pub mod bio;
 pub mod caption;
@@ -40,8 +51,12 @@ pub(crate) fn forbidden_char(text: &str, allowed: &[char]) -> Option<char> {
     })
 }
 
-/// Refuses `text` if it holds a `forbidden_char`; `what` names the field ("A bio").
-pub(crate) fn refuse_controls(text: &str, allowed: &[char], what: &str) -> Result<(), InvalidInput> {
+/// The rule every free-text field shares: at most `max` characters as people count them,
+/// and no `forbidden_char` but the `allowed` ones; `what` names the field ("A bio").
+pub(crate) fn within(text: &str, max: usize, allowed: &[char], what: &str) -> Result<(), InvalidInput> {
+    if text.chars().count() > max {
+        return Err(InvalidInput::new(format!("{what} has at most {max} characters.")));
+    }
     match forbidden_char(text, allowed) {
         None => Ok(()),
         Some(_) => Err(InvalidInput::new(format!(

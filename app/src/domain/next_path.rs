@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct NextPath(String);
+checked_text!(NextPath);
 
 impl NextPath {
     /// Falls back to `/` for anything that is not a plain same-site path.
@@ -21,10 +22,6 @@ impl NextPath {
             && !p.starts_with("/\\")
             && p.len() <= 2048
             && !p.chars().any(|c| c.is_control() || c == '\\')
-    }
-
-    pub fn as_str(&self) -> &str {
-        &self.0
     }
 }
 

@@ -32,6 +32,7 @@ const RESERVED: &[&str] = &[
 /// A valid username, always stored in lower case.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Username(String);
+checked_text!(Username);
 
 impl Username {
     pub fn parse(raw: &str) -> Result<Self, InvalidInput> {
@@ -49,10 +50,6 @@ impl Username {
             return Err(InvalidInput::new("This username is reserved."));
         }
         Ok(Self(name))
-    }
-
-    pub fn as_str(&self) -> &str {
-        &self.0
     }
 }
 
