@@ -5,7 +5,7 @@
 use super::store::{Listed, MediaStore, parse_name};
 use futures_util::{StreamExt, stream::BoxStream};
 use object_store::{
-    ObjectStore, ObjectStoreExt, PutPayload,
+    ObjectStore, ObjectStoreExt, PutPayload, RetryConfig,
     aws::{AmazonS3, AmazonS3Builder},
     path::Path,
 };
@@ -149,7 +149,12 @@ impl S3Store {
                 "an s3:// media URL needs AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY in the environment",
             ));
         };
+        // A store that does not answer fails a request within seconds (the default retries
+        // for three minutes, past any page's time-out).
+        let retry =
+            RetryConfig { max_retries: 3, retry_timeout: Duration::from_secs(10), ..Default::default() };
         let mut builder = AmazonS3Builder::new()
+            .with_retry(retry)
             .with_bucket_name(&url.bucket)
             .with_region(&url.region)
             .with_access_key_id(key_id)
