@@ -127,6 +127,7 @@ pub async fn app_state(config: &Config, pool: sqlx::SqlitePool) -> anyhow::Resul
             Arc::new(LocalStore::open(config.data_dir.join("media")).context("cannot open the media folder")?)
         }
         Some(url) => {
+            tracing::info!(store = %url, "photos are kept in an S3-compatible store");
             Arc::new(S3Store::open(url).with_context(|| format!("cannot open the media store {url}"))?)
         }
     };
