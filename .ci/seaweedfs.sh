@@ -45,13 +45,14 @@ start() {
   read -r master master_grpc volume volume_grpc filer filer_grpc s3 s3_grpc admin admin_grpc <<<"$(free_ports 10)"
   # Every listener on 127.0.0.1, every port chosen here (the gRPC ones too: their default
   # is the HTTP port + 10000, which may be taken), no WebDAV, Iceberg, Lance or admin UI,
-  # and no telemetry.
-  AWS_ACCESS_KEY_ID=$access_key AWS_SECRET_ACCESS_KEY=$secret_key \
+  # and no telemetry. Its local sockets go in its own folder too (TMPDIR for the others).
+  TMPDIR=$dir AWS_ACCESS_KEY_ID=$access_key AWS_SECRET_ACCESS_KEY=$secret_key \
     nohup "$venv/bin/weed" mini -dir="$dir/data" -ip=127.0.0.1 -ip.bind=127.0.0.1 \
     -master.port="$master" -master.port.grpc="$master_grpc" -master.telemetry=false \
     -volume.port="$volume" -volume.port.grpc="$volume_grpc" \
     -filer.port="$filer" -filer.port.grpc="$filer_grpc" \
     -s3.port="$s3" -s3.port.grpc="$s3_grpc" -s3.port.iceberg=0 -s3.port.lance=0 \
+    -s3.localSocket="$dir/s3.sock" -filer.localSocket="$dir/filer.sock" \
     -admin.port="$admin" -admin.port.grpc="$admin_grpc" -admin.ui=false -webdav=false \
     -bucket="$bucket" >"$dir/weed.log" 2>&1 </dev/null &
   local pid=$!
