@@ -2,7 +2,7 @@
 //! stripping, orientation, ownership, and files that live and die with their rows.
 
 use crate::helpers::{TestMedia, fixture, spawn_app};
-use app::server::media::ORPHAN_GRACE;
+use app::server::media::{ORPHAN_GRACE, Variant};
 use futures::StreamExt;
 use reqwest::{StatusCode, header};
 use serde_json::Value;
@@ -382,7 +382,7 @@ async fn old_files_no_row_points_to_are_swept_at_start_up() {
     let data_dir = tempfile::tempdir().unwrap();
     let mut config = crate::helpers::test_config(data_dir.path());
     let media = crate::helpers::TestMedia::of(&config);
-    let orphan = format!("{}.jpg", "ab".repeat(16));
+    let orphan = Variant::Full.file_name(&"ab".repeat(16));
     media.write(&orphan, b"left by a crash").await;
     if let TestMedia::Local(dir) = &media {
         std::fs::write(dir.join(format!(".tmp-{orphan}")), b"half written").unwrap();
@@ -405,7 +405,7 @@ async fn the_start_up_sweep_spares_files_younger_than_the_grace_period() {
     let client = app.signed_up("committer").await;
     app.post_photos(&client, &["animated.gif"], "").await;
     let live = app.media_files().await;
-    let in_flight = [format!("{}.jpg", "cd".repeat(16)), format!("{}_t.jpg", "cd".repeat(16))];
+    let in_flight = Variant::ALL.map(|v| v.file_name(&"cd".repeat(16)));
     for name in &in_flight {
         app.media.write(name, b"being committed elsewhere").await;
     }
@@ -461,9 +461,9 @@ async fn a_restart_sweeps_orphans_in_batches_and_keeps_live_files() {
 
     futures::stream::iter(0..1200)
         .for_each_concurrent(16, |i| {
-            let suffix = if i % 2 == 0 { "" } else { "_t" };
+            let variant = Variant::ALL[i % 2];
             let media = &app.media;
-            async move { media.write(&format!("{i:032x}{suffix}.jpg"), b"orphan").await }
+            async move { media.write(&variant.file_name(&format!("{i:032x}")), b"orphan").await }
         })
         .await;
     // A second server on the same store sweeps as it starts.

@@ -293,7 +293,7 @@ mod tests {
     async fn put_get_delete_round_trip() {
         for test in stores() {
             let (label, store) = (test.label, &test.store);
-            let name = format!("{}.jpg", new_stem().unwrap());
+            let name = Variant::Full.file_name(&new_stem().unwrap());
             store.put(&name, b"jpeg bytes".to_vec()).await.unwrap();
             assert_eq!(store.get(&name).await.unwrap().as_deref(), Some(&b"jpeg bytes"[..]), "{label}");
             store.put(&name, b"other bytes".to_vec()).await.unwrap();
@@ -352,7 +352,8 @@ mod tests {
     async fn a_long_listing_is_read_whole() {
         for test in stores() {
             let (label, store) = (test.label, &test.store);
-            let names: Vec<String> = (0..1001).map(|i| format!("{i:032x}.jpg")).collect();
+            let names: Vec<String> =
+                (0..1001).map(|i| Variant::Full.file_name(&format!("{i:032x}"))).collect();
             futures_util::stream::iter(names.iter())
                 .for_each_concurrent(16, |name| async move { store.put(name, b"x".to_vec()).await.unwrap() })
                 .await;
