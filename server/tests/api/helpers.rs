@@ -5,7 +5,10 @@ use futures::StreamExt;
 use reqwest::{Client, Response, StatusCode, header, redirect::Policy};
 use serde_json::Value;
 use server::{config::Config, startup::Application};
-use std::path::{Path, PathBuf};
+use std::{
+    path::{Path, PathBuf},
+    sync::Arc,
+};
 use tempfile::TempDir;
 
 pub const PASSWORD: &str = "correct horse battery";
@@ -35,10 +38,11 @@ pub fn test_config(data_dir: &Path) -> Config {
 }
 
 /// A test server's photo store, read and written by the test beside the server.
+#[derive(Clone)]
 pub enum TestMedia {
     /// The data folder's media/, read directly (temporary files show too).
     Local(PathBuf),
-    S3(Box<S3Store>),
+    S3(Arc<S3Store>),
 }
 
 impl TestMedia {
@@ -46,7 +50,7 @@ impl TestMedia {
     pub fn of(config: &Config) -> Self {
         match &config.media_url {
             None => Self::Local(config.data_dir.join("media")),
-            Some(url) => Self::S3(Box::new(S3Store::open(url).expect("the S3 test store"))),
+            Some(url) => Self::S3(Arc::new(S3Store::open(url).expect("the S3 test store"))),
         }
     }
 
