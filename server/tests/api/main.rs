@@ -13,6 +13,7 @@ mod inspect;
 mod isolation;
 mod likes_order;
 mod load;
+mod media_store;
 mod notifications;
 mod observability;
 mod page_status;
