@@ -38,9 +38,14 @@ lint:
 	$(TOOLCHAIN) cargo clippy --locked -p bench --all-targets -- -D warnings
 	$(TOOLCHAIN) cargo clippy --locked -p frontend --target wasm32-unknown-unknown $${WASM_CARGO_ARGS:-} -- -D warnings
 
+# The server's black-box suite runs twice: on SQLite (as `make run` does), then on a
+# throwaway PostgreSQL cluster (.ci/postgres.sh), stopped afterwards even on failure.
 unit:
 	$(TOOLCHAIN) cargo test --locked -p app --features ssr
 	$(TOOLCHAIN) cargo test --locked -p server
+	trap 'bash .ci/postgres.sh stop' EXIT; \
+	  bash .ci/postgres.sh start; \
+	  $(TOOLCHAIN) SHUTTER_TEST_DATABASE_URL=$$(bash .ci/postgres.sh env) cargo test --locked -p server --test api
 
 e2e: build
 	cd end2end && npx playwright test

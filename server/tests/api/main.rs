@@ -5,6 +5,7 @@
 #![allow(clippy::unwrap_used)]
 
 mod accounts;
+mod backup;
 mod concurrency;
 mod escaping;
 mod helpers;

@@ -346,16 +346,19 @@ async fn a_database_failure_after_the_files_were_written_removes_them() {
     let app = spawn_app().await;
     let client = app.signed_up("unlucky").await;
     // Sabotage the insert of the photo rows, after the files are already written.
-    let db =
-        sqlx::SqlitePool::connect(&format!("sqlite://{}", app.data_dir.path().join("shutter.db").display()))
-            .await
-            .unwrap();
-    sqlx::query(
-        "CREATE TRIGGER sabotage BEFORE INSERT ON post_images BEGIN SELECT RAISE(ABORT, 'disk on fire'); END",
-    )
-    .execute(&db)
-    .await
-    .unwrap();
+    if app.on_postgres() {
+        app.execute(
+            "CREATE FUNCTION sabotage() RETURNS trigger LANGUAGE plpgsql AS \
+               $$ BEGIN RAISE EXCEPTION 'disk on fire'; END $$; \
+             CREATE TRIGGER sabotage BEFORE INSERT ON post_images FOR EACH ROW EXECUTE FUNCTION sabotage();",
+        )
+        .await;
+    } else {
+        app.execute(
+            "CREATE TRIGGER sabotage BEFORE INSERT ON post_images BEGIN SELECT RAISE(ABORT, 'disk on fire'); END",
+        )
+        .await;
+    }
     let res = app.upload(&client, &[("a.gif", fixture("animated.gif"))], "doomed", &[]).await;
     assert_eq!(res.status(), StatusCode::INTERNAL_SERVER_ERROR);
     let body: Value = res.json().await.unwrap();
@@ -364,8 +367,7 @@ async fn a_database_failure_after_the_files_were_written_removes_them() {
         "database errors stay on the server"
     );
     assert!(app.media_files().is_empty(), "no orphan files");
-    let posts: i64 = sqlx::query_scalar("SELECT count(*) FROM posts").fetch_one(&db).await.unwrap();
-    assert_eq!(posts, 0, "no orphan rows");
+    assert_eq!(app.count("SELECT count(*) FROM posts").await, 0, "no orphan rows");
 }
 
 #[tokio::test]
@@ -411,7 +413,7 @@ async fn a_restart_sweeps_orphans_in_batches_and_keeps_live_files() {
         std::fs::write(media.join(format!("{i:032x}{suffix}.jpg")), b"orphan").unwrap();
     }
     // A second server on the same folder sweeps as it starts.
-    let config = server::config::Config::for_tests(app.data_dir.path().to_path_buf());
+    let config = app.config();
     let _restarted = server::startup::Application::build(config).await.expect("the server starts");
     assert_eq!(app.media_files(), live, "exactly the live files remain");
 }

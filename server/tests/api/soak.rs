@@ -115,7 +115,7 @@ async fn kill_nine_under_load_loses_no_acknowledged_write() {
         ledgers.extend(outcome.ledgers);
 
         server = start(data_dir.path(), &log);
-        let mut db = Inspector::open(data_dir.path()).await;
+        let mut db = Inspector::open_sqlite(data_dir.path()).await;
         let integrity = db.integrity_check().await;
         if integrity != "ok" {
             problems.push(format!("round {round}: integrity_check says {integrity}"));

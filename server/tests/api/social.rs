@@ -144,15 +144,7 @@ async fn fifty_concurrent_clients_end_with_counts_equal_to_the_rows() {
         }
     });
     futures::future::join_all(tasks).await;
-    let db =
-        sqlx::SqlitePool::connect(&format!("sqlite://{}", app.data_dir.path().join("shutter.db").display()))
-            .await
-            .unwrap();
-    let rows: i64 = sqlx::query_scalar("SELECT count(*) FROM likes WHERE post_id = ?")
-        .bind(post)
-        .fetch_one(&db)
-        .await
-        .unwrap();
+    let rows = app.count(&format!("SELECT count(*) FROM likes WHERE post_id = {post}")).await;
     assert_eq!(rows, 25);
     let shown: Value = app.post_view(&owner, post).await.json().await.unwrap();
     assert_eq!(shown["likes"]["count"], rows);

@@ -104,10 +104,7 @@ pub async fn process_off_runtime(
 
 /// Removes stored files that no row points to: what a crash between writing a photo and
 /// committing its row leaves behind. Run at start-up, before any upload can be in flight.
-pub async fn sweep_orphan_files(
-    pool: &sqlx::SqlitePool,
-    store: Arc<dyn MediaStore>,
-) -> Result<usize, AppError> {
+pub async fn sweep_orphan_files(pool: &db::Db, store: Arc<dyn MediaStore>) -> Result<usize, AppError> {
     // The store is listed on a blocking thread in batches, each checked against the
     // database, so memory stays one batch whatever the number of files or rows.
     const BATCH: usize = 500;
