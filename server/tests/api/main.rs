@@ -7,6 +7,7 @@
 mod accounts;
 mod backup;
 mod concurrency;
+mod engines;
 mod escaping;
 mod helpers;
 mod hostile;

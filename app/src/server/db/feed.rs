@@ -71,14 +71,21 @@ macro_rules! page_ids {
     };
 }
 
+/// A card's columns but its JSON, the same on both engines.
+macro_rules! card_columns {
+    () => {
+        "SELECT p.id, p.owner_id, p.caption, p.created_at, u.username, u.full_name, u.avatar, \
+          (SELECT count(*) FROM likes l WHERE l.post_id = p.id) AS like_count, \
+          EXISTS (SELECT 1 FROM likes l WHERE l.post_id = p.id AND l.user_id = $1) AS liked, \
+          (SELECT count(*) FROM comments c WHERE c.post_id = p.id) AS comment_count, "
+    };
+}
+
 /// The page query on SQLite. Bound as `page_ids!`, and $4 `FIRST_COMMENTS`.
 pub const PAGE_SQL: &str = concat!(
     page_ids!(),
-    "SELECT p.id, p.owner_id, p.caption, p.created_at, u.username, u.full_name, u.avatar, \
-  (SELECT count(*) FROM likes l WHERE l.post_id = p.id) AS like_count, \
-  EXISTS (SELECT 1 FROM likes l WHERE l.post_id = p.id AND l.user_id = $1) AS liked, \
-  (SELECT count(*) FROM comments c WHERE c.post_id = p.id) AS comment_count, \
-  (SELECT json_group_array(json_object('stem', i.stem, 'width', i.width, 'height', i.height, \
+    card_columns!(),
+    "(SELECT json_group_array(json_object('stem', i.stem, 'width', i.width, 'height', i.height, \
           'thumb_width', i.thumb_width, 'thumb_height', i.thumb_height, 'alt', i.alt) ORDER BY i.position) \
      FROM post_images i WHERE i.post_id = p.id) AS photos, \
   (SELECT json_group_array(json_object('id', c.id, 'owner_id', c.owner_id, 'username', cu.username, 'text', c.text) ORDER BY c.id) \
@@ -92,11 +99,8 @@ ORDER BY p.id DESC"
 /// answers NULL, not `[]`, for no rows) and read as text.
 pub const POSTGRES_PAGE_SQL: &str = concat!(
     page_ids!(),
-    "SELECT p.id, p.owner_id, p.caption, p.created_at, u.username, u.full_name, u.avatar, \
-  (SELECT count(*) FROM likes l WHERE l.post_id = p.id) AS like_count, \
-  EXISTS (SELECT 1 FROM likes l WHERE l.post_id = p.id AND l.user_id = $1) AS liked, \
-  (SELECT count(*) FROM comments c WHERE c.post_id = p.id) AS comment_count, \
-  coalesce((SELECT json_agg(json_build_object('stem', i.stem, 'width', i.width, 'height', i.height, \
+    card_columns!(),
+    "coalesce((SELECT json_agg(json_build_object('stem', i.stem, 'width', i.width, 'height', i.height, \
           'thumb_width', i.thumb_width, 'thumb_height', i.thumb_height, 'alt', i.alt) ORDER BY i.position) \
      FROM post_images i WHERE i.post_id = p.id)::text, '[]') AS photos, \
   coalesce((SELECT json_agg(json_build_object('id', c.id, 'owner_id', c.owner_id, 'username', cu.username, 'text', c.text) ORDER BY c.id) \
