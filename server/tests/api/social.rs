@@ -255,3 +255,39 @@ async fn follower_lists_and_explore() {
     let res = app.client().get(app.url("/explore/")).send().await.unwrap();
     assert_eq!(res.status(), StatusCode::FOUND, "explore needs a signed-in visitor");
 }
+
+/// Likes and comments racing the deletion of their post: each answers 200 (it came first)
+/// or 404 (the post was gone), never a 500 — on PostgreSQL too, where nothing serialises
+/// writers and a row can vanish between a statement's read and its foreign-key check.
+#[tokio::test]
+async fn likes_and_comments_racing_a_post_deletion_answer_200_or_404() {
+    let app = spawn_app().await;
+    let owner = app.signed_up("fleeting").await;
+    let mut fans = Vec::new();
+    for i in 0..12 {
+        fans.push(app.signed_up(&format!("racer{i}")).await);
+    }
+    for round in 0..6 {
+        let post = app.post_photos(&owner, &["animated.gif"], &format!("round {round}")).await.to_string();
+        let deletion = async {
+            let res = app.call(&owner, "/api/fn/delete_post", &[("id", &post)]).await;
+            vec![("delete", res.status())]
+        };
+        let reactions = fans.iter().map(|fan| {
+            let (app, post) = (&app, &post);
+            async move {
+                let like = app.call(fan, "/api/fn/like", &[("post", post), ("liked", "true")]).await;
+                let comment =
+                    app.call(fan, "/api/fn/add_comment", &[("post", post), ("text", "quick!")]).await;
+                vec![("like", like.status()), ("comment", comment.status())]
+            }
+        });
+        let (deleted, reacted) = futures::join!(deletion, futures::future::join_all(reactions));
+        for (what, status) in deleted.into_iter().chain(reacted.into_iter().flatten()) {
+            assert!(
+                status == StatusCode::OK || (what != "delete" && status == StatusCode::NOT_FOUND),
+                "round {round}: {what} answered {status}"
+            );
+        }
+    }
+}

@@ -19,9 +19,11 @@ pub async fn add(
     owner_id: UserId,
     text: &str,
 ) -> Result<Option<CommentId>, sqlx::Error> {
-    on_tx!(tx, conn => sqlx::query_scalar(
-        "INSERT INTO comments (post_id, owner_id, text) SELECT id, $1, $2 FROM posts WHERE id = $3 RETURNING id",
-    )
+    let sql = format!(
+        "INSERT INTO comments (post_id, owner_id, text) SELECT id, $1, $2 FROM posts WHERE id = $3{} RETURNING id",
+        tx.keep_rows()
+    );
+    on_tx!(tx, conn => sqlx::query_scalar(&sql)
     .bind(owner_id)
     .bind(text)
     .bind(post_id)

@@ -181,6 +181,15 @@ impl Tx {
             Tx::Postgres(_) => postgres,
         }
     }
+
+    /// Ends a `SELECT` of the rows a new row will point to, so that they stay until the
+    /// transaction ends. On PostgreSQL, FOR KEY SHARE: a DELETE of them running at the
+    /// same time waits for us, or, if it came first, the row is skipped (nothing to point
+    /// to) instead of failing the foreign-key check after the read. Nothing on SQLite,
+    /// whose write transactions already run one at a time.
+    pub(crate) fn keep_rows(&self) -> &'static str {
+        self.sql("", " FOR KEY SHARE")
+    }
 }
 
 /// Writes a consistent copy of the live SQLite database to the file `to` (`server backup`).

@@ -36,10 +36,12 @@ pub async fn state(db: &Db, user_id: UserId, post_id: PostId) -> Result<(i64, bo
 /// Likes `post_id` and answers the new like's id; `None` if the user already liked it or
 /// there is no such post (`id_of_in` tells which).
 pub async fn insert(tx: &mut Tx, user_id: UserId, post_id: PostId) -> Result<Option<LikeId>, sqlx::Error> {
-    on_tx!(tx, conn => sqlx::query_scalar(
-        "INSERT INTO likes (user_id, post_id) SELECT $1, id FROM posts WHERE id = $2 \
+    let sql = format!(
+        "INSERT INTO likes (user_id, post_id) SELECT $1, id FROM posts WHERE id = $2{} \
          ON CONFLICT DO NOTHING RETURNING id",
-    )
+        tx.keep_rows()
+    );
+    on_tx!(tx, conn => sqlx::query_scalar(&sql)
     .bind(user_id)
     .bind(post_id)
     .fetch_optional(conn)
