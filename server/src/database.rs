@@ -24,6 +24,7 @@ pub async fn open(config: &Config) -> anyhow::Result<Db> {
         }
     };
     db.migrate().await.with_context(|| format!("{} database migration failed", db.engine()))?;
+    tracing::info!(engine = db.engine(), "database open");
     Ok(db)
 }
 

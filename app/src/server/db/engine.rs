@@ -8,7 +8,7 @@
 use sqlx::{
     PgPool, Postgres, Sqlite, SqlitePool, Transaction,
     migrate::{MigrateError, Migrator},
-    postgres::PgPoolOptions,
+    postgres::{PgConnectOptions, PgPoolOptions},
     sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous},
 };
 use std::{path::Path, time::Duration};
@@ -97,11 +97,13 @@ impl Db {
 
     /// Connects to the PostgreSQL database at `url` (`postgres://user:pass@host/db`).
     pub async fn open_postgres(url: &str) -> Result<Db, sqlx::Error> {
+        // Named, so an operator can tell Shutter's connections apart in pg_stat_activity.
+        let options = url.parse::<PgConnectOptions>()?.application_name("shutter");
         let pool = PgPoolOptions::new()
             .max_connections(POOL_SIZE)
             .min_connections(1)
             .acquire_timeout(Duration::from_secs(10))
-            .connect(url)
+            .connect_with(options)
             .await?;
         Ok(Db::Postgres(pool))
     }
