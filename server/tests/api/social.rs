@@ -291,3 +291,41 @@ async fn likes_and_comments_racing_a_post_deletion_answer_200_or_404() {
         }
     }
 }
+
+/// Follows and @mentions racing the deletion of the account they name: each answers 200
+/// (it came first, or the mention found nobody) or 404 (the person was gone), never a 500.
+#[tokio::test]
+async fn follows_and_mentions_racing_an_account_deletion_answer_200_or_404() {
+    let app = spawn_app().await;
+    let host = app.signed_up("host").await;
+    let post = app.post_photos(&host, &["animated.gif"], "").await.to_string();
+    let mut fans = Vec::new();
+    for i in 0..12 {
+        fans.push(app.signed_up(&format!("chaser{i}")).await);
+    }
+    for round in 0..6 {
+        let name = format!("leaving{round}");
+        let leaving = app.signed_up(&name).await;
+        let deletion = async {
+            let res =
+                app.call(&leaving, "/api/fn/delete_account", &[("password", crate::helpers::PASSWORD)]).await;
+            vec![("delete", res.status())]
+        };
+        let reactions = fans.iter().map(|fan| {
+            let (app, post, name) = (&app, &post, &name);
+            async move {
+                let follow = app.call(fan, "/api/fn/follow", &[("username", name)]).await;
+                let text = format!("@{name} wait!");
+                let comment = app.call(fan, "/api/fn/add_comment", &[("post", post), ("text", &text)]).await;
+                vec![("follow", follow.status()), ("comment", comment.status())]
+            }
+        });
+        let (deleted, reacted) = futures::join!(deletion, futures::future::join_all(reactions));
+        for (what, status) in deleted.into_iter().chain(reacted.into_iter().flatten()) {
+            assert!(
+                status == StatusCode::OK || (what == "follow" && status == StatusCode::NOT_FOUND),
+                "round {round}: {what} answered {status}"
+            );
+        }
+    }
+}

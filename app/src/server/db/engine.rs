@@ -136,6 +136,12 @@ impl Db {
         on_pool!(self, pool => pool.close().await)
     }
 
+    /// `Tx::keep_rows`, for a single statement outside a transaction (its lock lasts
+    /// as long as the statement).
+    pub(crate) fn keep_rows(&self) -> &'static str {
+        self.sql("", KEEP_ROWS)
+    }
+
     /// The engine's name, for logs and messages.
     pub fn engine(&self) -> &'static str {
         match self {
@@ -152,6 +158,9 @@ impl Db {
         }
     }
 }
+
+/// See `Tx::keep_rows`.
+const KEEP_ROWS: &str = " FOR KEY SHARE";
 
 /// Whether `text` could be stored at all. PostgreSQL's text cannot hold a NUL, and
 /// refuses a parameter with one (SQLite would take it, but the domain refuses control
@@ -190,7 +199,7 @@ impl Tx {
     /// to) instead of failing the foreign-key check after the read. Nothing on SQLite,
     /// whose write transactions already run one at a time.
     pub(crate) fn keep_rows(&self) -> &'static str {
-        self.sql("", " FOR KEY SHARE")
+        self.sql("", KEEP_ROWS)
     }
 }
 

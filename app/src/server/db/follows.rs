@@ -3,11 +3,15 @@
 use super::{Db, engine::on_pool};
 use crate::domain::ids::UserId;
 
-/// Follows; following twice keeps one row.
+/// Follows; following twice keeps one row, and so does following someone who has just
+/// deleted their account: none.
 pub async fn follow(db: &Db, follower_id: UserId, followee_id: UserId) -> Result<(), sqlx::Error> {
-    on_pool!(db, pool => sqlx::query(
-        "INSERT INTO follows (follower_id, followee_id) VALUES ($1, $2) ON CONFLICT DO NOTHING",
-    )
+    let sql = format!(
+        "INSERT INTO follows (follower_id, followee_id) SELECT $1, id FROM users WHERE id = $2{} \
+         ON CONFLICT DO NOTHING",
+        db.keep_rows()
+    );
+    on_pool!(db, pool => sqlx::query(&sql)
     .bind(follower_id)
     .bind(followee_id)
     .execute(pool)

@@ -44,8 +44,10 @@ pub async fn mention(
          WHERE u.username IN ({}) AND u.id <> $1 \
            AND NOT ($3 IS NOT NULL AND u.id = (SELECT owner_id FROM posts WHERE id = $2)) \
            AND NOT EXISTS (SELECT 1 FROM notifications n WHERE n.recipient_id = u.id \
-                AND n.kind = 'mention' AND n.post_id = $2 AND n.comment_id IS NOT DISTINCT FROM $3)",
-        tx.sql("SELECT value FROM json_each($4)", "SELECT json_array_elements_text($4::json)")
+                AND n.kind = 'mention' AND n.post_id = $2 AND n.comment_id IS NOT DISTINCT FROM $3){}",
+        tx.sql("SELECT value FROM json_each($4)", "SELECT json_array_elements_text($4::json)"),
+        // A person deleting their account meanwhile is not mentioned, rather than failing.
+        tx.keep_rows()
     );
     on_tx!(tx, conn => sqlx::query(&sql)
         .bind(actor_id)
