@@ -12,7 +12,7 @@ use crate::{
 pub const PAGE: PageSize = PageSize::fixed(20);
 
 pub async fn unread(state: &AppState, me: UserId) -> Result<i64, AppError> {
-    Ok(db::notifications::unread(&state.pool, me, UNREAD_CAP).await?)
+    Ok(db::notifications::unread(&state.db, me, UNREAD_CAP).await?)
 }
 
 fn kind(raw: &str) -> Result<NotificationKind, AppError> {
@@ -32,13 +32,12 @@ fn kind(raw: &str) -> Result<NotificationKind, AppError> {
 /// all notifications up to its newest as seen; items newer than the previous mark come
 /// back with `unread`.
 pub async fn page(state: &AppState, me: UserId, before: Option<i64>) -> Result<NotificationsPage, AppError> {
-    let seen = db::notifications::seen(&state.pool, me).await?;
-    let rows =
-        db::notifications::page(&state.pool, me, before.unwrap_or(i64::MAX), PAGE.fetch_limit()).await?;
+    let seen = db::notifications::seen(&state.db, me).await?;
+    let rows = db::notifications::page(&state.db, me, before.unwrap_or(i64::MAX), PAGE.fetch_limit()).await?;
     if before.is_none()
         && let Some(newest) = rows.first()
     {
-        db::notifications::mark_seen(&state.pool, me, newest.id).await?;
+        db::notifications::mark_seen(&state.db, me, newest.id).await?;
     }
     let page = PAGE.page(rows);
     let next_before = page.next(|r| r.id);

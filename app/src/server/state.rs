@@ -3,19 +3,20 @@
 
 use super::{
     auth::{basic_credentials::BasicChecks, bearer_token::Reveals},
+    db::Db,
     media::MediaStore,
     password::PasswordHasher,
     throttle::SignInThrottle,
 };
 use axum::extract::FromRef;
 use leptos::config::LeptosOptions;
-use sqlx::SqlitePool;
 use std::sync::Arc;
 
 #[derive(Clone, FromRef)]
 pub struct AppState {
     pub leptos_options: LeptosOptions,
-    pub pool: SqlitePool,
+    /// The database: SQLite or PostgreSQL (`db::engine`).
+    pub db: Db,
     pub passwords: PasswordHasher,
     pub sign_in_throttle: Arc<SignInThrottle>,
     pub media: Arc<dyn MediaStore>,

@@ -2,6 +2,7 @@
 //! belongs to, and new ones waiting to be shown once. Only a token's SHA-256 is stored; a
 //! token is 256 random bits, so a fast hash is enough (nothing to brute-force).
 
+use crate::server::db::Db;
 use crate::{
     domain::ids::UserId,
     dto::{CurrentUser, NewToken},
@@ -9,7 +10,6 @@ use crate::{
     server::db,
 };
 use sha2::{Digest, Sha256};
-use sqlx::SqlitePool;
 use std::{
     collections::HashMap,
     sync::Mutex,
@@ -39,18 +39,18 @@ pub fn generate() -> Result<String, AppError> {
 
 /// The person a presented token belongs to, or `None` for an unknown or revoked token.
 /// Records the use at most once a minute, so reading the API does not write each time.
-pub async fn person(pool: &SqlitePool, token: &str) -> Result<Option<CurrentUser>, AppError> {
+pub async fn person(database: &Db, token: &str) -> Result<Option<CurrentUser>, AppError> {
     let well_formed = token.strip_prefix(PREFIX).is_some_and(|rest| {
         rest.len() == 64 && rest.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
     });
     if !well_formed {
         return Ok(None);
     }
-    let Some(owner) = db::tokens::owner_of(pool, &hash(token)).await? else {
+    let Some(owner) = db::tokens::owner_of(database, &hash(token)).await? else {
         return Ok(None);
     };
     if owner.stale
-        && let Err(e) = db::tokens::touch(pool, owner.token_id).await
+        && let Err(e) = db::tokens::touch(database, owner.token_id).await
     {
         // Bookkeeping only: the request goes on.
         tracing::warn!(error = %e, token_id = owner.token_id, "could not record a token's use");

@@ -30,7 +30,7 @@ pub async fn check_credentials(
     // argon2 cost as a real check so the answer's timing says nothing.
     let credentials = match Username::parse(&account) {
         Ok(name) if password.chars().count() <= password::MAX_LEN => {
-            db::users::credentials_by_username(&state.pool, name.as_str()).await?
+            db::users::credentials_by_username(&state.db, name.as_str()).await?
         }
         _ => None,
     };
@@ -57,7 +57,7 @@ pub async fn confirm_password(
     password: &str,
 ) -> Result<String, AppError> {
     let credentials =
-        db::users::credentials_by_id(&state.pool, me.id).await?.ok_or(AppError::SignInRequired)?;
+        db::users::credentials_by_id(&state.db, me.id).await?.ok_or(AppError::SignInRequired)?;
     let account = me.username.to_lowercase();
     let now = Instant::now();
     throttle(state, &account, client_ip, now)?;
