@@ -6,8 +6,9 @@
 #   .ci/postgres.sh stop    stops it and removes its folder
 #
 # The cluster lives in a temporary folder of its own per checkout (SHUTTER_PG_DIR to
-# choose another), listens on 127.0.0.1 on a free port, trusts every local connection
-# and does not fsync: it holds test data only, and is gone after `stop`.
+# choose another), listens on 127.0.0.1 on a free port, trusts every local connection,
+# offers TLS with a throwaway certificate, and does not fsync: it holds test data only,
+# and is gone after `stop`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -73,6 +74,13 @@ start() {
   [ "$(id -u)" -eq 0 ] && chown postgres: "$DIR"
   as_owner "$bin/initdb" -D "$DATA" -U postgres --auth=trust --encoding=UTF8 --locale=C.UTF-8 >"$DIR/initdb.log" 2>&1 ||
     { cat "$DIR/initdb.log" >&2; exit 1; }
+  # TLS, as hosted PostgreSQL services require it: a self-signed certificate for this
+  # cluster only (clients ask with sslmode=require, which encrypts without verifying).
+  command -v openssl >/dev/null || apt-get install -y -qq openssl >/dev/null
+  openssl req -new -x509 -days 2 -nodes -subj /CN=127.0.0.1 -newkey rsa:2048 \
+    -keyout "$DATA/server.key" -out "$DATA/server.crt" >/dev/null 2>&1
+  chmod 600 "$DATA/server.key"
+  [ "$(id -u)" -eq 0 ] && chown postgres: "$DATA/server.key" "$DATA/server.crt"
   local port
   port=$(free_port)
   echo "$port" >"$DIR/port"
@@ -80,7 +88,7 @@ start() {
   # own database and pool, hence the many connections.
   as_owner "$bin/pg_ctl" start -D "$DATA" -l "$DIR/server.log" -w -t 60 -o \
     "-c listen_addresses=127.0.0.1 -p $port -k $DIR -c max_connections=$MAX_CONNECTIONS \
-     -c fsync=off -c synchronous_commit=off -c full_page_writes=off" >/dev/null ||
+     -c ssl=on -c fsync=off -c synchronous_commit=off -c full_page_writes=off" >/dev/null ||
     { cat "$DIR/server.log" >&2; exit 1; }
   say "started on 127.0.0.1:$port ($DIR)"
 }

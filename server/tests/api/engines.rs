@@ -49,3 +49,29 @@ async fn ids_past_32_bits_work_on_either_engine() {
     assert_eq!(feed["cards"][0]["id"], id);
     assert_eq!(feed["cards"][0]["likes"]["count"], 1);
 }
+
+/// Hosted PostgreSQL services take TLS connections only: a URL with `sslmode=require`
+/// connects encrypted (the test cluster offers TLS, `.ci/postgres.sh`), and every
+/// connection of the server's pool is encrypted.
+#[tokio::test]
+async fn a_postgres_url_may_require_tls() {
+    let data = tempfile::tempdir().unwrap();
+    let (mut config, database) = test_config(data.path()).await;
+    let Some(database) = database else {
+        eprintln!("skipped on SQLite: runs in make unit's PostgreSQL run");
+        return;
+    };
+    let url = format!("{}?sslmode=require", database.url);
+    config.database_url = Some(server::config::DatabaseUrl::parse(&url).unwrap());
+    let app = crate::helpers::spawn_app_on(data, config, Some(database)).await;
+    let ada = app.signed_up("ada").await;
+    assert_eq!(app.call(&ada, "/api/fn/feed", &[]).await.status(), StatusCode::OK);
+    let name = url.rsplit('/').next().unwrap().split('?').next().unwrap().to_owned();
+    let encrypted = format!(
+        "SELECT count(*) FILTER (WHERE s.ssl) FROM pg_stat_activity a JOIN pg_stat_ssl s USING (pid) \
+         WHERE a.application_name = 'shutter' AND a.datname = '{name}'"
+    );
+    let plain = encrypted.replace("WHERE s.ssl", "WHERE NOT s.ssl");
+    assert!(app.count(&encrypted).await >= 1, "the server's connections are encrypted");
+    assert_eq!(app.count(&plain).await, 0, "and none is in the clear");
+}
