@@ -45,6 +45,7 @@ pub struct Application {
     pool: sqlx::SqlitePool,
     limits: connections::Limits,
     session_sweeper: tokio::task::JoinHandle<Result<(), tower_sessions::session_store::Error>>,
+    reveal_sweeper: tokio::task::JoinHandle<()>,
 }
 
 impl Application {
@@ -63,6 +64,11 @@ impl Application {
         let session_sweeper = tokio::task::spawn(
             session_store.clone().continuously_delete_expired(tokio::time::Duration::from_secs(3600)),
         );
+        // New tokens nobody came to see are not kept beyond their time.
+        let reveal_sweeper = tokio::task::spawn(app::server::auth::bearer_token::sweep_reveals(
+            pool.clone(),
+            Duration::from_secs(60),
+        ));
         let session_layer = SessionManagerLayer::new(session_store)
             .with_name(app::server::auth::session_cookie::COOKIE)
             .with_http_only(true)
@@ -79,7 +85,7 @@ impl Application {
         let listener = TcpListener::bind(config.bind)
             .await
             .with_context(|| format!("cannot listen on {}", config.bind))?;
-        Ok(Self { listener, router, pool, limits, session_sweeper })
+        Ok(Self { listener, router, pool, limits, session_sweeper, reveal_sweeper })
     }
 
     pub fn local_addr(&self) -> SocketAddr {
@@ -102,6 +108,7 @@ impl Application {
         );
         connections::serve(self.listener, self.router, self.limits, stop).await;
         self.session_sweeper.abort();
+        self.reveal_sweeper.abort();
         self.pool.close().await;
         tracing::info!("stopped cleanly");
         Ok(())
@@ -139,7 +146,6 @@ pub async fn app_state(config: &Config, pool: sqlx::SqlitePool) -> anyhow::Resul
             std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2),
         )),
         basic_checks: Default::default(),
-        token_reveals: Default::default(),
     };
 
     Ok(state)

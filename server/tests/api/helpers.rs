@@ -3,6 +3,7 @@
 use reqwest::{Client, Response, StatusCode, header, redirect::Policy};
 use serde_json::Value;
 use server::{config::Config, startup::Application};
+use std::sync::Arc;
 use tempfile::TempDir;
 
 pub const PASSWORD: &str = "correct horse battery";
@@ -10,8 +11,8 @@ pub const PASSWORD: &str = "correct horse battery";
 pub struct TestApp {
     /// `http://localhost:<port>` (localhost, so reqwest keeps Secure cookies too).
     pub address: String,
-    /// The server's data folder (deleted with the test).
-    pub data_dir: TempDir,
+    /// The server's data folder (deleted with the test, once no instance uses it).
+    pub data_dir: Arc<TempDir>,
 }
 
 pub async fn spawn_app() -> TestApp {
@@ -27,7 +28,14 @@ pub async fn spawn_app_in(data_dir: TempDir) -> TestApp {
     start(data_dir, |_| {}).await
 }
 
-async fn start(data_dir: TempDir, customise: impl FnOnce(&mut Config)) -> TestApp {
+/// A second instance beside `app`: another server on the same data folder (the same
+/// database and media), as a load balancer would put behind one address.
+pub async fn spawn_app_beside(app: &TestApp) -> TestApp {
+    start(app.data_dir.clone(), |_| {}).await
+}
+
+async fn start(data_dir: impl Into<Arc<TempDir>>, customise: impl FnOnce(&mut Config)) -> TestApp {
+    let data_dir = data_dir.into();
     let mut config = Config::for_tests(data_dir.path().to_path_buf());
     customise(&mut config);
     let app = Application::build(config).await.expect("the server starts");

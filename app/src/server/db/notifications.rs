@@ -18,6 +18,8 @@ pub struct NotificationRow {
     pub comment_text: Option<String>,
     /// Whether the recipient follows the actor (for "Follow back").
     pub i_follow: bool,
+    /// Whether a page showed it already.
+    pub seen: bool,
 }
 
 /// Notifies the people named in `usernames` that `actor_id` mentioned them in a post's
@@ -55,8 +57,7 @@ pub async fn mention(
 /// How many notifications `user_id` has not seen, counted up to `cap`.
 pub async fn unread(pool: &SqlitePool, user_id: UserId, cap: i64) -> Result<i64, sqlx::Error> {
     sqlx::query_scalar(
-        "SELECT count(*) FROM (SELECT 1 FROM notifications WHERE recipient_id = ?1 \
-           AND id > (SELECT notifications_seen FROM users WHERE id = ?1) LIMIT ?2)",
+        "SELECT count(*) FROM (SELECT 1 FROM notifications WHERE recipient_id = $1 AND NOT seen LIMIT $2) AS u",
     )
     .bind(user_id)
     .bind(cap)
@@ -64,22 +65,23 @@ pub async fn unread(pool: &SqlitePool, user_id: UserId, cap: i64) -> Result<i64,
     .await
 }
 
-/// The newest id `user_id` has seen.
-pub async fn seen(pool: &SqlitePool, user_id: UserId) -> Result<i64, sqlx::Error> {
-    sqlx::query_scalar("SELECT notifications_seen FROM users WHERE id = ?")
-        .bind(user_id)
-        .fetch_one(pool)
-        .await
-}
-
-/// Marks everything up to `id` as seen (never moves the mark back).
-pub async fn mark_seen(pool: &SqlitePool, user_id: UserId, id: i64) -> Result<(), sqlx::Error> {
-    sqlx::query("UPDATE users SET notifications_seen = max(notifications_seen, ?) WHERE id = ?")
-        .bind(id)
-        .bind(user_id)
-        .execute(pool)
-        .await
-        .map(drop)
+/// Marks the notifications `ids` of `user_id`'s as seen: exactly those, never a range, so
+/// one that committed late with a smaller id stays unread until a page shows it.
+pub async fn mark_seen(pool: &SqlitePool, user_id: UserId, ids: &[i64]) -> Result<(), sqlx::Error> {
+    if ids.is_empty() {
+        return Ok(());
+    }
+    // `IN ($2, $3, …)`: one text for every engine (a page has a bounded number of items).
+    let placeholders: Vec<String> = (2..ids.len() + 2).map(|i| format!("${i}")).collect();
+    let sql = format!(
+        "UPDATE notifications SET seen = TRUE WHERE recipient_id = $1 AND NOT seen AND id IN ({})",
+        placeholders.join(", ")
+    );
+    let mut query = sqlx::query(&sql).bind(user_id);
+    for id in ids {
+        query = query.bind(id);
+    }
+    query.execute(pool).await.map(drop)
 }
 
 /// A page of `user_id`'s notifications with id < `before`, newest first.
@@ -94,7 +96,8 @@ pub async fn page(
                 a.full_name AS actor_full_name, a.avatar AS actor_avatar, n.post_id, \
                 (SELECT i.stem FROM post_images i WHERE i.post_id = n.post_id AND i.position = 0) AS post_stem, \
                 c.text AS comment_text, \
-                EXISTS (SELECT 1 FROM follows f WHERE f.follower_id = ?1 AND f.followee_id = n.actor_id) AS i_follow \
+                EXISTS (SELECT 1 FROM follows f WHERE f.follower_id = ?1 AND f.followee_id = n.actor_id) AS i_follow, \
+                n.seen \
          FROM notifications n JOIN users a ON a.id = n.actor_id \
          LEFT JOIN comments c ON c.id = n.comment_id \
          WHERE n.recipient_id = ?1 AND n.id < ?2 \
