@@ -109,3 +109,54 @@ pub async fn page(
     .fetch_all(pool)
     .await
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::server::db::{testing, users};
+
+    async fn person(pool: &SqlitePool, username: &str) -> UserId {
+        let user = users::NewUser { username, full_name: "P", email: "p@example.com", password_hash: "x" };
+        users::insert(pool, user).await.unwrap()
+    }
+
+    /// A follow notification with a chosen id, as a transaction that took its id before
+    /// another's and committed after it would leave it.
+    async fn notify(pool: &SqlitePool, id: i64, recipient: UserId, actor: UserId) {
+        sqlx::query(
+            "INSERT INTO notifications (id, recipient_id, actor_id, kind) VALUES ($1, $2, $3, 'follow')",
+        )
+        .bind(id)
+        .bind(recipient)
+        .bind(actor)
+        .execute(pool)
+        .await
+        .unwrap();
+    }
+
+    #[tokio::test]
+    async fn a_notification_committed_late_with_a_smaller_id_stays_unread() {
+        let pool = testing::database().await;
+        let (ada, bob, eve) =
+            (person(&pool, "ada").await, person(&pool, "bob").await, person(&pool, "eve").await);
+        notify(&pool, 10, ada, bob).await;
+        let shown: Vec<i64> = page(&pool, ada, i64::MAX, 20).await.unwrap().iter().map(|n| n.id).collect();
+        assert_eq!(shown, [10]);
+        mark_seen(&pool, ada, &shown).await.unwrap();
+        assert_eq!(unread(&pool, ada, 100).await.unwrap(), 0);
+        notify(&pool, 5, ada, eve).await;
+        assert_eq!(unread(&pool, ada, 100).await.unwrap(), 1, "not shown, so not seen");
+        let rows = page(&pool, ada, i64::MAX, 20).await.unwrap();
+        assert_eq!(rows.iter().map(|n| (n.id, n.seen)).collect::<Vec<_>>(), [(10, true), (5, false)]);
+    }
+
+    #[tokio::test]
+    async fn only_the_recipient_marks_their_notifications() {
+        let pool = testing::database().await;
+        let (ada, bob) = (person(&pool, "ada").await, person(&pool, "bob").await);
+        notify(&pool, 1, ada, bob).await;
+        mark_seen(&pool, bob, &[1]).await.unwrap();
+        assert_eq!(unread(&pool, ada, 100).await.unwrap(), 1);
+        assert_eq!(unread(&pool, ada, 0).await.unwrap(), 0, "counted up to the cap");
+    }
+}
