@@ -35,6 +35,7 @@ toolchain_env=target/toolchain.env
 command -v cc >/dev/null || apt_install gcc libc6-dev
 command -v curl >/dev/null || apt_install curl
 command -v python3 >/dev/null || apt_install python3  # .ci/imports.py in make lint, .ci/schemathesis.sh
+python3 -c 'import ensurepip' 2>/dev/null || apt_install python3-venv  # venvs: .ci/seaweedfs.sh, .ci/schemathesis.sh
 
 # 1. Rust: route 1 (rustup), else route 2 (Debian's toolchain + build-std).
 #    SHUTTER_RUST_ROUTE=debian forces route 2 (to test it on a machine where rustup works).

@@ -1,6 +1,9 @@
 //! Configuration from flags and environment variables (`server --help`).
 
-use app::server::throttle::ThrottlePolicy;
+use app::server::{
+    media::{ORPHAN_GRACE, S3Url},
+    throttle::ThrottlePolicy,
+};
 use clap::{Parser, Subcommand, ValueEnum};
 use std::{net::SocketAddr, path::PathBuf, time::Duration};
 
@@ -10,6 +13,13 @@ pub struct Config {
     /// Folder holding the SQLite database and uploaded media (created if missing).
     #[arg(long, env = "SHUTTER_DATA_DIR", default_value = "./data")]
     pub data_dir: PathBuf,
+
+    /// Where photos are kept: unset, the data folder's media/; or an S3-compatible store,
+    /// s3://<bucket>[/<prefix>]?endpoint=<http(s) URL>&region=<region>, with keys from
+    /// AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY. Plain http only to a loopback endpoint
+    /// unless the URL adds allow_http=true.
+    #[arg(long, env = "SHUTTER_MEDIA_URL", value_parser = S3Url::parse)]
+    pub media_url: Option<S3Url>,
 
     /// Address and port to listen on. Port 0 picks a free port.
     #[arg(long, env = "SHUTTER_BIND", default_value = "127.0.0.1:3000")]
@@ -51,6 +61,11 @@ pub struct Config {
     /// How many wrong passwords are allowed per window (not a flag: tests shrink it).
     #[arg(skip)]
     pub password_throttle: ThrottlePolicy,
+
+    /// Files no row points to are swept at start-up once this old (not a flag: tests
+    /// shrink it).
+    #[arg(skip = ORPHAN_GRACE)]
+    pub orphan_grace: Duration,
 }
 
 /// A positive number of seconds, fractions allowed ("0.5").
@@ -86,6 +101,7 @@ impl Config {
     pub fn for_tests(data_dir: PathBuf) -> Self {
         Self {
             data_dir,
+            media_url: None,
             bind: SocketAddr::from(([127, 0, 0, 1], 0)),
             log: "warn".into(),
             log_format: LogFormat::Text,
@@ -96,6 +112,7 @@ impl Config {
             max_connections: 4096,
             command: None,
             password_throttle: ThrottlePolicy::default(),
+            orphan_grace: ORPHAN_GRACE,
         }
     }
 }
@@ -110,6 +127,22 @@ mod tests {
         assert_eq!(seconds("0.5"), Ok(Duration::from_millis(500)));
         for bad in ["0", "-1", "ten", "NaN", "inf", ""] {
             assert!(seconds(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn the_media_url_picks_the_store_and_a_malformed_one_stops_start_up() {
+        let parse = |args: &[&str]| Config::try_parse_from([&["shutter"], args].concat());
+        assert_eq!(parse(&[]).unwrap().media_url, None, "unset: the local folder");
+        let config =
+            parse(&["--media-url", "s3://photos?endpoint=http://127.0.0.1:8333&region=eu-1"]).unwrap();
+        assert_eq!(config.media_url.unwrap().bucket, "photos");
+        for bad in ["photos", "s3://photos?endpoint=http://s3.example.org", "file:///srv"] {
+            let error = parse(&["--media-url", bad]).expect_err(bad).to_string();
+            assert!(
+                error.contains("--media-url") && error.contains("expected s3://<bucket>"),
+                "{bad}: {error}"
+            );
         }
     }
 }

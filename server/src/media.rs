@@ -184,8 +184,9 @@ pub async fn upload_avatar(
     }
 }
 
-/// `GET /uploads/<name>`: a stored JPEG. Names are random and content never changes, so
-/// the name is the ETag and caches may keep the file forever.
+/// `GET /uploads/<name>`: a stored JPEG, from whichever store holds them (one path, the
+/// same headers). Names are random and content never changes, so the name is the ETag and
+/// caches may keep the file forever.
 pub async fn serve(State(state): State<AppState>, Path(name): Path<String>, headers: HeaderMap) -> Response {
     let not_found = || error_response(&AppError::NotFound("No such file.".into()));
     let Some(etag) = store::etag(&name) else {
@@ -195,10 +196,8 @@ pub async fn serve(State(state): State<AppState>, Path(name): Path<String>, head
     {
         return (StatusCode::NOT_MODIFIED, [(header::ETAG, etag)]).into_response();
     }
-    let store = state.media.clone();
-    let lookup = name.clone();
-    match tokio::task::spawn_blocking(move || store.get(&lookup)).await {
-        Ok(Ok(Some(bytes))) => {
+    match state.media.get(&name).await {
+        Ok(Some(bytes)) => {
             let mut res = Response::new(Body::from(bytes));
             let h = res.headers_mut();
             h.insert(header::CONTENT_TYPE, HeaderValue::from_static("image/jpeg"));
@@ -208,8 +207,7 @@ pub async fn serve(State(state): State<AppState>, Path(name): Path<String>, head
             }
             res
         }
-        Ok(Ok(None)) => not_found(),
-        Ok(Err(e)) => error_response(&AppError::internal(&format!("cannot read the media file {name}"), e)),
-        Err(e) => error_response(&AppError::internal("media read task failed", e)),
+        Ok(None) => not_found(),
+        Err(e) => error_response(&AppError::internal(&format!("cannot read the media file {name}"), e)),
     }
 }

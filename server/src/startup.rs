@@ -5,7 +5,12 @@ use crate::{config::Config, connections, database, media, middleware, telemetry}
 use anyhow::Context;
 use app::{
     error::AppError,
-    server::{media::LocalStore, password::PasswordHasher, state::AppState, throttle::SignInThrottle},
+    server::{
+        media::{LocalStore, MediaStore, S3Store},
+        password::PasswordHasher,
+        state::AppState,
+        throttle::SignInThrottle,
+    },
     shell,
 };
 use axum::{
@@ -124,11 +129,21 @@ pub async fn app_state(config: &Config, pool: sqlx::SqlitePool) -> anyhow::Resul
     leptos_options.site_root = config.site_root.to_string_lossy().as_ref().into();
     leptos_options.site_addr = config.bind;
 
-    let media: Arc<dyn app::server::media::MediaStore> =
-        Arc::new(LocalStore::open(config.data_dir.join("media")).context("cannot open the media folder")?);
-    let swept = app::server::media::sweep_orphan_files(&pool, media.clone())
+    let media: Arc<dyn MediaStore> = match &config.media_url {
+        None => {
+            Arc::new(LocalStore::open(config.data_dir.join("media")).context("cannot open the media folder")?)
+        }
+        Some(url) => {
+            tracing::info!(store = %url, "photos are kept in an S3-compatible store");
+            Arc::new(S3Store::open(url).with_context(|| format!("cannot open the media store {url}"))?)
+        }
+    };
+    let older_than = std::time::SystemTime::now()
+        .checked_sub(config.orphan_grace)
+        .unwrap_or(std::time::SystemTime::UNIX_EPOCH);
+    let swept = app::server::media::sweep_orphan_files(&pool, media.clone(), older_than)
         .await
-        .map_err(|e| anyhow::anyhow!("cannot sweep the media folder: {e}"))?;
+        .map_err(|e| anyhow::anyhow!("cannot sweep the media store: {e}"))?;
     if swept > 0 {
         tracing::warn!(files = swept, "removed media files that no row pointed to");
     }

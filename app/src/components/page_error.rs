@@ -20,6 +20,18 @@ pub fn PageError(error: AppError) -> impl IntoView {
     }
 }
 
+/// A page's data in its view, or `PageError` when it failed: the one way a page shows
+/// that its data could not be loaded.
+pub fn or_page_error<T, V: IntoView>(
+    data: Result<T, AppError>,
+    view: impl FnOnce(T) -> V,
+) -> Either<V, impl IntoView> {
+    match data {
+        Ok(data) => Either::Left(view(data)),
+        Err(error) => Either::Right(view! { <PageError error /> }),
+    }
+}
+
 /// The 404 page, also the answer for addresses that name no page.
 #[component]
 pub fn NotFound() -> impl IntoView {

@@ -3,11 +3,11 @@
 
 use crate::{
     api::social::get_explore,
-    components::{page_error::PageError, person_list::PersonList, require_user::RequireUser},
+    components::{page_error::or_page_error, person_list::PersonList, require_user::RequireUser},
     dto::Explore,
     error::AppError,
 };
-use leptos::{either::Either, prelude::*};
+use leptos::prelude::*;
 use leptos_meta::Title;
 
 #[component]
@@ -27,8 +27,7 @@ fn ExploreView(explore: Resource<Result<Explore, AppError>>) -> impl IntoView {
     view! {
         <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
             {move || Suspend::new(async move {
-                match explore.await {
-                    Ok(explore) => {
+                or_page_error(explore.await, move |explore| {
                         let popular = explore
                             .popular
                             .into_iter()
@@ -40,7 +39,7 @@ fn ExploreView(explore: Resource<Result<Explore, AppError>>) -> impl IntoView {
                                 </li>
                             })
                             .collect_view();
-                        Either::Left(view! {
+                        view! {
                             <section class="card wide">
                                 <h1>"People to follow"</h1>
                                 <PersonList people=explore.people empty="You follow everyone here already." />
@@ -49,10 +48,8 @@ fn ExploreView(explore: Resource<Result<Explore, AppError>>) -> impl IntoView {
                                 <h2>"Popular this week"</h2>
                                 <ul class="grid">{popular}</ul>
                             </section>
-                        })
-                    }
-                    Err(error) => Either::Right(view! { <PageError error /> }),
-                }
+                        }
+                })
             })}
         </Suspense>
     }

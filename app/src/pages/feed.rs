@@ -4,12 +4,12 @@
 
 use crate::{
     api::social::get_feed,
-    components::{endless::Endless, feed_card::FeedCardView, page_error::PageError},
+    components::{endless::Endless, feed_card::FeedCardView, page_error::or_page_error},
     dto::{FeedCard, FeedPage},
     error::AppError,
     pages::before_param,
 };
-use leptos::{either::Either, prelude::*};
+use leptos::prelude::*;
 
 /// The feed's first page, for the page to make outside its `Suspense` (a resource made
 /// inside one is made again each time the server walks it, and fetched each time).
@@ -22,10 +22,7 @@ pub fn Feed(first: Resource<Result<FeedPage, AppError>>) -> impl IntoView {
     view! {
         <Suspense fallback=|| view! { <p class="muted">"Loading your feed…"</p> }>
             {move || Suspend::new(async move {
-                match first.await {
-                    Ok(page) => Either::Left(view! { <FeedList first=page /> }),
-                    Err(error) => Either::Right(view! { <PageError error /> }),
-                }
+                or_page_error(first.await, move |page| view! { <FeedList first=page /> })
             })}
         </Suspense>
     }

@@ -4,7 +4,7 @@
 use crate::{
     api::notifications::get_notifications,
     components::{
-        avatar::Avatar, endless::Endless, follow_button::FollowButton, page_error::PageError,
+        avatar::Avatar, endless::Endless, follow_button::FollowButton, page_error::or_page_error,
         require_user::RequireUser, time_ago::TimeAgo,
     },
     dto::{Notification, NotificationKind, NotificationsPage},
@@ -33,10 +33,7 @@ fn NotificationsView(first: Resource<Result<NotificationsPage, AppError>>) -> im
             <h1>"Notifications"</h1>
             <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
                 {move || Suspend::new(async move {
-                    match first.await {
-                        Ok(page) => Either::Left(view! { <NotificationList first=page /> }),
-                        Err(error) => Either::Right(view! { <PageError error /> }),
-                    }
+                    or_page_error(first.await, move |page| view! { <NotificationList first=page /> })
                 })}
             </Suspense>
         </section>

@@ -3,9 +3,9 @@
 
 use crate::{
     api::social::get_people,
-    components::{page_error::PageError, person_list::PersonList},
+    components::{page_error::or_page_error, person_list::PersonList},
 };
-use leptos::{either::Either, prelude::*};
+use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
@@ -34,15 +34,14 @@ fn PeoplePage(followers: bool) -> impl IntoView {
         <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
             {move || Suspend::new(async move {
                 let username = username();
-                match page.await {
-                    Ok(page) => {
+                or_page_error(page.await, move |page| {
                         let title = if followers {
                             format!("People following @{username}")
                         } else {
                             format!("People @{username} follows")
                         };
                         let empty = if followers { "No followers yet." } else { "Not following anyone yet." };
-                        Either::Left(view! {
+                        view! {
                             <Title text=title.clone() />
                             <section class="card wide">
                                 <p><a href=format!("/users/{username}/")>{format!("← @{username}")}</a></p>
@@ -54,10 +53,8 @@ fn PeoplePage(followers: bool) -> impl IntoView {
                                     </p>
                                 })}
                             </section>
-                        })
-                    }
-                    Err(error) => Either::Right(view! { <PageError error /> }),
-                }
+                        }
+                })
             })}
         </Suspense>
     }

@@ -9,7 +9,7 @@ use crate::{
         comments::Comments,
         form::{ActionDone, ActionError},
         like_button::{LikeButton, Likes},
-        page_error::PageError,
+        page_error::or_page_error,
         photos::Photos,
         time_ago::TimeAgo,
     },
@@ -18,7 +18,7 @@ use crate::{
     error::AppError,
     pages::site_origin,
 };
-use leptos::{either::Either, prelude::*};
+use leptos::prelude::*;
 use leptos_meta::{Meta, Title};
 use leptos_router::{components::A, hooks::use_params_map};
 
@@ -40,10 +40,7 @@ pub fn PostPage() -> impl IntoView {
     view! {
         <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
             {move || Suspend::new(async move {
-                match post.await {
-                    Ok(post) => Either::Left(view! { <PostArticle post update delete /> }),
-                    Err(error) => Either::Right(view! { <PageError error /> }),
-                }
+                or_page_error(post.await, move |post| view! { <PostArticle post update delete /> })
             })}
         </Suspense>
     }

@@ -2,13 +2,15 @@
 
 use crate::{
     api::posts::{get_profile, get_profile_grid},
-    components::{avatar::Avatar, follow_button::FollowButton, page_error::PageError, post_grid::PostGrid},
+    components::{
+        avatar::Avatar, follow_button::FollowButton, page_error::or_page_error, post_grid::PostGrid,
+    },
     domain::ids::PostId,
     dto::{GridPage, Profile},
     error::AppError,
     pages::{before_param, site_origin},
 };
-use leptos::{either::Either, prelude::*};
+use leptos::prelude::*;
 use leptos_meta::{Meta, Title};
 use leptos_router::{components::A, hooks::use_params_map};
 use std::sync::Arc;
@@ -29,10 +31,7 @@ pub fn ProfilePage() -> impl IntoView {
     view! {
         <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
             {move || Suspend::new(async move {
-                match data.await {
-                    Ok((profile, grid)) => Either::Left(view! { <ProfileView profile grid /> }),
-                    Err(error) => Either::Right(view! { <PageError error /> }),
-                }
+                or_page_error(data.await, move |(profile, grid)| view! { <ProfileView profile grid /> })
             })}
         </Suspense>
     }

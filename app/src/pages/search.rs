@@ -3,11 +3,11 @@
 
 use crate::{
     api::search::search,
-    components::{avatar::Avatar, page_error::PageError, require_user::RequireUser},
+    components::{avatar::Avatar, page_error::or_page_error, require_user::RequireUser},
     dto::SearchResults,
     error::AppError,
 };
-use leptos::{either::Either, prelude::*};
+use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
@@ -40,9 +40,7 @@ fn SearchView(q: Signal<String>, results: Resource<Result<SearchResults, AppErro
             <Suspense fallback=|| view! { <p class="muted">"Searching…"</p> }>
                 {move || Suspend::new(async move {
                     let asked = q.get();
-                    match results.await {
-                        Err(error) => Either::Left(view! { <PageError error /> }),
-                        Ok(found) => Either::Right({
+                    or_page_error(results.await, move |found| {
                             let nothing = !asked.trim().is_empty() && found.people.is_empty() && found.tags.is_empty();
                             let people = (!found.people.is_empty()).then(|| view! {
                                 <h2>"People"</h2>
@@ -77,8 +75,7 @@ fn SearchView(q: Signal<String>, results: Resource<Result<SearchResults, AppErro
                                 {tags}
                                 {nothing.then(|| view! { <p class="muted">{format!("Nothing matches \u{201c}{}\u{201d}.", asked.trim())}</p> })}
                             }
-                        }),
-                    }
+                    })
                 })}
             </Suspense>
         </section>

@@ -2,11 +2,11 @@
 
 use crate::{
     api::posts::get_tag_grid,
-    components::{page_error::PageError, post_grid::PostGrid},
+    components::{page_error::or_page_error, post_grid::PostGrid},
     domain::{caption::tag_key, ids::PostId},
     pages::before_param,
 };
-use leptos::{either::Either, prelude::*};
+use leptos::prelude::*;
 use leptos_meta::{Meta, Title};
 use leptos_router::hooks::use_params_map;
 use std::sync::Arc;
@@ -21,23 +21,20 @@ pub fn TagPage() -> impl IntoView {
         <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
             {move || Suspend::new(async move {
                 let tag = tag();
-                match grid.await {
-                    Ok(grid) => {
+                or_page_error(grid.await, move |grid| {
                         let for_next = tag.clone();
                         let next_page = Arc::new(move |before: PostId| {
                             let tag = for_next.clone();
                             Box::pin(async move { get_tag_grid(tag, Some(before)).await })
                                 as std::pin::Pin<Box<dyn std::future::Future<Output = _>>>
                         });
-                        Either::Left(view! {
+                        view! {
                             <Title text=format!("#{tag}") />
                             <Meta name="description" content=format!("Photos tagged #{tag} on Shutter") />
                             <h1 class="tag-title">{format!("#{tag}")}</h1>
                             <PostGrid first=grid next_page empty="No posts here yet." />
-                        })
-                    }
-                    Err(error) => Either::Right(view! { <PageError error /> }),
-                }
+                        }
+                })
             })}
         </Suspense>
     }

@@ -1,9 +1,14 @@
 //! `spawn_app()` and a small client that speaks to server functions like the browser does.
 
+use app::server::media::{MediaStore, S3Store, S3Url};
+use futures::StreamExt;
 use reqwest::{Client, Response, StatusCode, header, redirect::Policy};
 use serde_json::Value;
 use server::{config::Config, startup::Application};
-use std::sync::Arc;
+use std::{
+    path::{Path, PathBuf},
+    sync::Arc,
+};
 use tempfile::TempDir;
 
 pub const PASSWORD: &str = "correct horse battery";
@@ -13,6 +18,72 @@ pub struct TestApp {
     pub address: String,
     /// The server's data folder (deleted with the test, once no instance uses it).
     pub data_dir: Arc<TempDir>,
+    /// The server's photo store, seen from outside.
+    pub media: TestMedia,
+    /// What the server was started with (to start another one on the same data).
+    pub config: Config,
+}
+
+/// The configuration of a test server on `data_dir`. With SHUTTER_TEST_MEDIA_URL set (an
+/// S3 bucket, `.ci/seaweedfs.sh env`), its photos go to a fresh key prefix of that bucket.
+pub fn test_config(data_dir: &Path) -> Config {
+    let mut config = Config::for_tests(data_dir.to_path_buf());
+    if let Ok(raw) = std::env::var("SHUTTER_TEST_MEDIA_URL") {
+        let mut url = S3Url::parse(&raw).expect("SHUTTER_TEST_MEDIA_URL is a media URL");
+        let stem = app::server::media::store::new_stem().expect("random prefix");
+        url.prefix = format!("test-{stem}");
+        config.media_url = Some(url);
+    }
+    config
+}
+
+/// A test server's photo store, read and written by the test beside the server.
+#[derive(Clone)]
+pub enum TestMedia {
+    /// The data folder's media/, read directly (temporary files show too).
+    Local(PathBuf),
+    S3(Arc<S3Store>),
+}
+
+impl TestMedia {
+    /// The store `config` names.
+    pub fn of(config: &Config) -> Self {
+        match &config.media_url {
+            None => Self::Local(config.data_dir.join("media")),
+            Some(url) => Self::S3(Arc::new(S3Store::open(url).expect("the S3 test store"))),
+        }
+    }
+
+    /// Names of the stored files, sorted.
+    pub async fn files(&self) -> Vec<String> {
+        let mut names: Vec<String> = match self {
+            Self::Local(dir) => std::fs::read_dir(dir)
+                .map(|d| d.flatten().map(|e| e.file_name().to_string_lossy().into_owned()).collect())
+                .unwrap_or_default(),
+            Self::S3(store) => store.names().map(|listed| listed.expect("listing").name).collect().await,
+        };
+        names.sort();
+        names
+    }
+
+    /// The bytes stored under `name`.
+    pub async fn read(&self, name: &str) -> Option<Vec<u8>> {
+        match self {
+            Self::Local(dir) => std::fs::read(dir.join(name)).ok(),
+            Self::S3(store) => store.get(name).await.expect("S3 get"),
+        }
+    }
+
+    /// Stores `bytes` under `name`, as a crash or another instance would leave it.
+    pub async fn write(&self, name: &str, bytes: &[u8]) {
+        match self {
+            Self::Local(dir) => {
+                std::fs::create_dir_all(dir).expect("media folder");
+                std::fs::write(dir.join(name), bytes).expect("write a media file");
+            }
+            Self::S3(store) => store.put(name, bytes.to_vec()).await.expect("S3 put"),
+        }
+    }
 }
 
 pub async fn spawn_app() -> TestApp {
@@ -20,28 +91,26 @@ pub async fn spawn_app() -> TestApp {
 }
 
 pub async fn spawn_app_with(customise: impl FnOnce(&mut Config)) -> TestApp {
-    start(tempfile::tempdir().expect("temp dir"), customise).await
-}
-
-/// A server on an existing data folder (e.g. one a test prepared).
-pub async fn spawn_app_in(data_dir: TempDir) -> TestApp {
-    start(data_dir, |_| {}).await
-}
-
-/// A second instance beside `app`: another server on the same data folder (the same
-/// database and media), as a load balancer would put behind one address.
-pub async fn spawn_app_beside(app: &TestApp) -> TestApp {
-    start(app.data_dir.clone(), |_| {}).await
-}
-
-async fn start(data_dir: impl Into<Arc<TempDir>>, customise: impl FnOnce(&mut Config)) -> TestApp {
-    let data_dir = data_dir.into();
-    let mut config = Config::for_tests(data_dir.path().to_path_buf());
+    let data_dir = tempfile::tempdir().expect("temp dir");
+    let mut config = test_config(data_dir.path());
     customise(&mut config);
-    let app = Application::build(config).await.expect("the server starts");
+    spawn_app_on(data_dir, config).await
+}
+
+/// A second instance beside `app`: another server on the same data folder and photo
+/// store (the same database and media), as a load balancer would put behind one address.
+pub async fn spawn_app_beside(app: &TestApp) -> TestApp {
+    spawn_app_on(app.data_dir.clone(), app.config.clone()).await
+}
+
+/// A server on a data folder and configuration a test prepared (`test_config`).
+pub async fn spawn_app_on(data_dir: impl Into<Arc<TempDir>>, config: Config) -> TestApp {
+    let data_dir = data_dir.into();
+    let media = TestMedia::of(&config);
+    let app = Application::build(config.clone()).await.expect("the server starts");
     let port = app.local_addr().port();
     tokio::spawn(app.run_until_stopped());
-    TestApp { address: format!("http://localhost:{port}"), data_dir }
+    TestApp { address: format!("http://localhost:{port}"), data_dir, media, config }
 }
 
 impl TestApp {
@@ -155,13 +224,9 @@ impl TestApp {
         self.call(client, "/api/fn/post", &[("id", &id.to_string())]).await
     }
 
-    /// Names of the files in the media folder.
-    pub fn media_files(&self) -> Vec<String> {
-        let mut names: Vec<String> = std::fs::read_dir(self.data_dir.path().join("media"))
-            .map(|d| d.flatten().map(|e| e.file_name().to_string_lossy().into_owned()).collect())
-            .unwrap_or_default();
-        names.sort();
-        names
+    /// Names of the stored photo files, sorted.
+    pub async fn media_files(&self) -> Vec<String> {
+        self.media.files().await
     }
 }
 

@@ -2,6 +2,7 @@
 //! and of the media folder (to prove a request changed nothing), and the rows behind the
 //! counts the site shows. It opens its own read-only connection, never the server's pool.
 
+use crate::helpers::TestMedia;
 use sqlx::{Connection, Row, SqliteConnection, sqlite::SqliteConnectOptions};
 use std::{
     collections::BTreeMap,
@@ -15,7 +16,8 @@ const SKIPPED_TABLES: &[&str] = &["sessions", "sign_in_attempts", "_sqlx_migrati
 /// and a token records when it was last used.
 const VOLATILE_COLUMNS: &[(&str, &str)] = &[("notifications", "seen"), ("access_tokens", "last_used_at")];
 
-/// Every row of every table (as SQLite quotes it, sorted) and every media file's size.
+/// Every row of every table (as SQLite quotes it, sorted) and every media file's size (0
+/// on S3).
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Snapshot {
     pub tables: BTreeMap<String, Vec<String>>,
@@ -48,6 +50,8 @@ pub struct Inspector {
     data_dir: PathBuf,
     /// `SELECT` of each table, built once from its columns.
     queries: Vec<(String, String)>,
+    /// The server's photo store when it is not the data folder (S3).
+    media: Option<TestMedia>,
 }
 
 impl Inspector {
@@ -73,7 +77,13 @@ impl Inspector {
                 .collect();
             queries.push((table.clone(), format!("SELECT {} FROM \"{table}\"", kept.join(" || ',' || "))));
         }
-        Self { conn, data_dir: data_dir.to_owned(), queries }
+        Self { conn, data_dir: data_dir.to_owned(), queries, media: None }
+    }
+
+    /// Snapshots list the photos of `media` (the server's store, which may be S3).
+    pub fn watching(mut self, media: &TestMedia) -> Self {
+        self.media = Some(media.clone());
+        self
     }
 
     pub async fn snapshot(&mut self) -> Snapshot {
@@ -84,7 +94,11 @@ impl Inspector {
             rows.sort();
             snapshot.tables.insert(table.clone(), rows);
         }
-        snapshot.media = media_files(&self.data_dir.join("media"));
+        snapshot.media = match &self.media {
+            // Names only: a stored photo is never rewritten, so a change adds or removes one.
+            Some(media @ TestMedia::S3(_)) => media.files().await.into_iter().map(|name| (name, 0)).collect(),
+            _ => media_files(&self.data_dir.join("media")),
+        };
         snapshot
     }
 

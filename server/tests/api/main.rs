@@ -14,6 +14,7 @@ mod instances;
 mod isolation;
 mod likes_order;
 mod load;
+mod media_store;
 mod notifications;
 mod observability;
 mod page_status;

@@ -1,9 +1,13 @@
 //! Photo posts and their media: accepted formats, refusals, metadata
 //! stripping, orientation, ownership, and files that live and die with their rows.
 
-use crate::helpers::{fixture, spawn_app};
+use crate::helpers::{TestMedia, fixture, spawn_app};
+use app::server::media::{ORPHAN_GRACE, Variant};
+use futures::StreamExt;
 use reqwest::{StatusCode, header};
 use serde_json::Value;
+use server::startup::Application;
+use std::time::Duration;
 
 /// True if the JPEG carries an EXIF (APP1 "Exif") segment.
 fn has_exif(jpeg: &[u8]) -> bool {
@@ -58,10 +62,10 @@ async fn exif_orientation_is_applied_and_gps_is_stripped_from_every_variant() {
     // 1200 × 800 landscape pixels, EXIF "rotate 90°": stored upright, 800 × 1200.
     assert_eq!((photo["width"].as_u64(), photo["height"].as_u64()), (Some(800), Some(1200)));
     assert_eq!((photo["thumb_width"].as_u64(), photo["thumb_height"].as_u64()), (Some(213), Some(320)));
-    let files = app.media_files();
+    let files = app.media_files().await;
     assert_eq!(files.len(), 2, "a full-size variant and a thumbnail: {files:?}");
     for name in files {
-        let stored = std::fs::read(app.data_dir.path().join("media").join(&name)).unwrap();
+        let stored = app.media.read(&name).await.unwrap();
         assert!(!has_exif(&stored) && !has_gps(&stored), "{name} still has EXIF");
         let img = image::load_from_memory(&stored).unwrap();
         assert!(img.height() > img.width(), "{name} is upright");
@@ -83,8 +87,8 @@ async fn a_payload_appended_to_a_jpeg_does_not_survive() {
     let app = spawn_app().await;
     let client = app.signed_up("careful").await;
     app.post_photos(&client, &["polyglot_html_after_jpeg.jpg"], "").await;
-    for name in app.media_files() {
-        let stored = std::fs::read(app.data_dir.path().join("media").join(&name)).unwrap();
+    for name in app.media_files().await {
+        let stored = app.media.read(&name).await.unwrap();
         let text = String::from_utf8_lossy(&stored).to_lowercase();
         assert!(!text.contains("<script") && !text.contains("<html"), "{name}");
     }
@@ -129,7 +133,7 @@ async fn refusals_are_4xx_with_a_message_and_store_nothing() {
         assert_eq!(res.status(), status, "{names:?}");
         let body: Value = res.json().await.unwrap();
         assert!(!body["message"].as_str().unwrap_or_default().is_empty(), "{names:?}: a message");
-        assert_eq!(app.media_files(), Vec::<String>::new(), "{names:?}: no file left behind");
+        assert_eq!(app.media_files().await, Vec::<String>::new(), "{names:?}: no file left behind");
     }
     let grid: Value =
         app.call(&client, "/api/fn/profile_grid", &[("username", "mischief")]).await.json().await.unwrap();
@@ -160,7 +164,7 @@ async fn uploads_need_a_signed_in_same_site_user() {
         .await
         .unwrap();
     assert_eq!(res.status(), StatusCode::FORBIDDEN);
-    assert!(app.media_files().is_empty());
+    assert!(app.media_files().await.is_empty());
 }
 
 #[tokio::test]
@@ -208,7 +212,7 @@ async fn only_the_owner_edits_or_deletes_and_deleting_removes_the_files() {
     let other = app.signed_up("other").await;
     let id = app.post_photos(&owner, &["animated.gif", "transparent.png"], "first #draft").await;
     let sid = id.to_string();
-    assert_eq!(app.media_files().len(), 4);
+    assert_eq!(app.media_files().await.len(), 4);
 
     let edit = [("id", sid.as_str()), ("caption", "stolen"), ("alt[0]", "x")];
     let res = app.call(&other, "/api/fn/update_post", &edit).await;
@@ -234,7 +238,7 @@ async fn only_the_owner_edits_or_deletes_and_deleting_removes_the_files() {
     let res = app.call(&owner, "/api/fn/delete_post", &[("id", sid.as_str())]).await;
     assert_eq!(res.status(), StatusCode::OK);
     assert_eq!(app.post_view(&owner, id).await.status(), StatusCode::NOT_FOUND);
-    assert!(app.media_files().is_empty(), "files went with the post");
+    assert!(app.media_files().await.is_empty(), "files went with the post");
     assert_eq!(owner.get(app.url(&url)).send().await.unwrap().status(), StatusCode::NOT_FOUND);
 }
 
@@ -248,8 +252,13 @@ async fn media_files_are_served_immutable_with_an_etag() {
     let res = anonymous.get(app.url(&url)).send().await.unwrap();
     assert_eq!(res.status(), StatusCode::OK);
     assert_eq!(res.headers()["x-content-type-options"], "nosniff");
-    assert!(res.headers()["cache-control"].to_str().unwrap().contains("immutable"));
+    assert_eq!(res.headers()["content-type"], "image/jpeg");
+    assert_eq!(res.headers()["cache-control"], "public, max-age=31536000, immutable");
     let etag = res.headers()["etag"].clone();
+    let name = url.trim_start_matches("/uploads/");
+    assert_eq!(etag, format!("\"{}\"", name.trim_end_matches(".jpg")));
+    let stored = app.media.read(name).await.expect("the store holds the file");
+    assert_eq!(res.bytes().await.unwrap(), stored, "served byte for byte as stored");
     let res = anonymous.get(app.url(&url)).header(header::IF_NONE_MATCH, etag).send().await.unwrap();
     assert_eq!(res.status(), StatusCode::NOT_MODIFIED);
     for bad in
@@ -310,9 +319,9 @@ async fn avatars_are_square_and_replacing_one_removes_the_old_files() {
             .send()
     };
     assert_eq!(send("gps_orientation6.jpg").await.unwrap().status(), StatusCode::NO_CONTENT);
-    assert_eq!(app.media_files().len(), 2);
+    assert_eq!(app.media_files().await.len(), 2);
     assert_eq!(send("transparent.png").await.unwrap().status(), StatusCode::NO_CONTENT);
-    let files = app.media_files();
+    let files = app.media_files().await;
     assert_eq!(files.len(), 2, "the old avatar's files are gone: {files:?}");
     let profile: Value =
         app.call(&client, "/api/fn/profile", &[("username", "selfie")]).await.json().await.unwrap();
@@ -327,7 +336,7 @@ async fn avatars_are_square_and_replacing_one_removes_the_old_files() {
     let img = image::load_from_memory(&avatar).unwrap();
     assert_eq!(img.width(), img.height());
     assert_eq!(send("not_an_image.jpg").await.unwrap().status(), StatusCode::UNSUPPORTED_MEDIA_TYPE);
-    assert_eq!(app.media_files(), files, "a refused avatar changes nothing");
+    assert_eq!(app.media_files().await, files, "a refused avatar changes nothing");
 }
 
 #[tokio::test]
@@ -335,10 +344,10 @@ async fn deleting_an_account_removes_its_photos() {
     let app = spawn_app().await;
     let client = app.signed_up("leaving").await;
     app.post_photos(&client, &["animated.gif", "photo.webp"], "bye").await;
-    assert_eq!(app.media_files().len(), 4);
+    assert_eq!(app.media_files().await.len(), 4);
     let res = app.call(&client, "/api/fn/delete_account", &[("password", crate::helpers::PASSWORD)]).await;
     assert_eq!(res.status(), StatusCode::OK);
-    assert!(app.media_files().is_empty());
+    assert!(app.media_files().await.is_empty());
 }
 
 #[tokio::test]
@@ -363,25 +372,70 @@ async fn a_database_failure_after_the_files_were_written_removes_them() {
         !body["message"].as_str().unwrap().contains("disk on fire"),
         "database errors stay on the server"
     );
-    assert!(app.media_files().is_empty(), "no orphan files");
+    assert!(app.media_files().await.is_empty(), "no orphan files");
     let posts: i64 = sqlx::query_scalar("SELECT count(*) FROM posts").fetch_one(&db).await.unwrap();
     assert_eq!(posts, 0, "no orphan rows");
 }
 
 #[tokio::test]
-async fn files_no_row_points_to_are_swept_at_start_up() {
+async fn old_files_no_row_points_to_are_swept_at_start_up() {
     let data_dir = tempfile::tempdir().unwrap();
-    let media = data_dir.path().join("media");
-    std::fs::create_dir_all(&media).unwrap();
-    let orphan = format!("{}.jpg", "ab".repeat(16));
-    std::fs::write(media.join(&orphan), b"left by a crash").unwrap();
-    std::fs::write(media.join(format!(".tmp-{orphan}")), b"half written").unwrap();
-    let app = crate::helpers::spawn_app_in(data_dir).await;
+    let mut config = crate::helpers::test_config(data_dir.path());
+    let media = crate::helpers::TestMedia::of(&config);
+    let orphan = Variant::Full.file_name(&"ab".repeat(16));
+    media.write(&orphan, b"left by a crash").await;
+    if let TestMedia::Local(dir) = &media {
+        std::fs::write(dir.join(format!(".tmp-{orphan}")), b"half written").unwrap();
+    }
+    // As if the crash were longer ago than the grace period.
+    config.orphan_grace = Duration::ZERO;
+    let app = crate::helpers::spawn_app_on(data_dir, config).await;
     let client = app.signed_up("survivor").await;
     app.post_photos(&client, &["animated.gif"], "").await;
-    let files = app.media_files();
+    let files = app.media_files().await;
     assert_eq!(files.len(), 2, "only the live post's files remain: {files:?}");
     assert!(!files.contains(&orphan));
+}
+
+/// Another instance writes a photo's files before it commits the row: the start-up sweep
+/// of a second server must leave files younger than ORPHAN_GRACE alone.
+#[tokio::test]
+async fn the_start_up_sweep_spares_files_younger_than_the_grace_period() {
+    let app = spawn_app().await;
+    let client = app.signed_up("committer").await;
+    app.post_photos(&client, &["animated.gif"], "").await;
+    let live = app.media_files().await;
+    let in_flight = Variant::ALL.map(|v| v.file_name(&"cd".repeat(16)));
+    for name in &in_flight {
+        app.media.write(name, b"being committed elsewhere").await;
+    }
+    let mut all = [live.clone(), in_flight.to_vec()].concat();
+    all.sort();
+
+    let restart = |grace: Duration| {
+        let mut config = app.config.clone();
+        config.orphan_grace = grace;
+        async move { drop(Application::build(config).await.expect("the server starts")) }
+    };
+    restart(ORPHAN_GRACE).await;
+    assert_eq!(app.media_files().await, all, "a file younger than the grace period stays");
+    if let TestMedia::Local(dir) = &app.media {
+        // The file's own time counts: written longer ago than the grace period, it goes.
+        let long_ago = std::time::SystemTime::now() - ORPHAN_GRACE - Duration::from_secs(60);
+        for name in &in_flight {
+            std::fs::File::options()
+                .write(true)
+                .open(dir.join(name))
+                .unwrap()
+                .set_modified(long_ago)
+                .unwrap();
+        }
+        restart(ORPHAN_GRACE).await;
+    } else {
+        // An object store's times cannot be set: pretend it is later instead.
+        restart(Duration::ZERO).await;
+    }
+    assert_eq!(app.media_files().await, live, "once old, the orphans go and the live files stay");
 }
 
 /// The sweep reads the store in batches (500 names each): files of photos and avatars
@@ -402,16 +456,19 @@ async fn a_restart_sweeps_orphans_in_batches_and_keeps_live_files() {
         .await
         .unwrap();
     assert_eq!(res.status(), StatusCode::NO_CONTENT);
-    let live = app.media_files();
+    let live = app.media_files().await;
     assert_eq!(live.len(), 6, "two photos and an avatar, two sizes each");
 
-    let media = app.data_dir.path().join("media");
-    for i in 0..1200 {
-        let suffix = if i % 2 == 0 { "" } else { "_t" };
-        std::fs::write(media.join(format!("{i:032x}{suffix}.jpg")), b"orphan").unwrap();
-    }
-    // A second server on the same folder sweeps as it starts.
-    let config = server::config::Config::for_tests(app.data_dir.path().to_path_buf());
-    let _restarted = server::startup::Application::build(config).await.expect("the server starts");
-    assert_eq!(app.media_files(), live, "exactly the live files remain");
+    futures::stream::iter(0..1200)
+        .for_each_concurrent(16, |i| {
+            let variant = Variant::ALL[i % 2];
+            let media = &app.media;
+            async move { media.write(&variant.file_name(&format!("{i:032x}")), b"orphan").await }
+        })
+        .await;
+    // A second server on the same store sweeps as it starts.
+    let mut config = app.config.clone();
+    config.orphan_grace = Duration::ZERO;
+    let _restarted = Application::build(config).await.expect("the server starts");
+    assert_eq!(app.media_files().await, live, "exactly the live files remain");
 }

@@ -309,7 +309,7 @@ async fn percent_encoded_text_that_is_not_utf8_is_refused_not_replaced() {
         assert_eq!(res.status(), StatusCode::BAD_REQUEST, "{body}");
     }
     // The same in a multipart upload's caption (Latin-1 "café").
-    let files_before = app.media_files();
+    let files_before = app.media_files().await;
     let form = reqwest::multipart::Form::new()
         .part("caption", reqwest::multipart::Part::bytes(b"caf\xe9".to_vec()))
         .part(
@@ -325,7 +325,7 @@ async fn percent_encoded_text_that_is_not_utf8_is_refused_not_replaced() {
         .await
         .unwrap();
     assert_eq!(res.status(), StatusCode::BAD_REQUEST, "an upload's caption");
-    assert_eq!(app.media_files(), files_before, "no file was stored");
+    assert_eq!(app.media_files().await, files_before, "no file was stored");
 
     let res = app.client().get(app.url("/api/fn/search?q=%FF")).send().await.unwrap();
     assert_eq!(res.status(), StatusCode::BAD_REQUEST, "a GET server function's query");

@@ -6,14 +6,14 @@ use crate::{
     auth::use_auth,
     components::{
         form::{ActionDone, ActionError, Field, TextAreaField},
-        page_error::PageError,
+        page_error::or_page_error,
         require_user::RequireUser,
     },
     domain::{Email, FullName, bio},
     dto::ProfileSettings,
     error::AppError,
 };
-use leptos::{either::Either, prelude::*};
+use leptos::prelude::*;
 use leptos_meta::Title;
 
 #[component]
@@ -42,8 +42,7 @@ fn EditProfileForm(
             <h1>"Edit profile"</h1>
             <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
                 {move || Suspend::new(async move {
-                    match settings.await {
-                        Ok(s) => Either::Left(view! {
+                    or_page_error(settings.await, move |s| view! {
                             <ActionForm action attr:class="form" attr:novalidate=true>
                                 <ActionError action />
                                 <ActionDone action flag="saved" message="Profile saved." />
@@ -56,9 +55,7 @@ fn EditProfileForm(
                                 </button>
                             </ActionForm>
                             <AvatarForm />
-                        }),
-                        Err(error) => Either::Right(view! { <PageError error /> }),
-                    }
+                        })
                 })}
             </Suspense>
         </section>

@@ -7,7 +7,7 @@ use crate::{
     api::tokens::{CreateToken, RevokeToken, get_tokens},
     components::{
         form::{ActionDone, ActionError, Field},
-        page_error::PageError,
+        page_error::or_page_error,
         require_user::RequireUser,
     },
     dto::{AccessToken, NewToken, TokensPage},
@@ -62,13 +62,10 @@ fn TokensSection(
             <ActionDone action=revoke flag="revoked" message="Token revoked." />
             <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
                 {move || Suspend::new(async move {
-                    match tokens.await {
-                        Ok(page) => Either::Left(view! {
+                    or_page_error(tokens.await, move |page| view! {
                             {page.new_token.map(|token| view! { <NewTokenNotice token /> })}
                             <TokenList tokens=page.tokens revoke />
-                        }),
-                        Err(error) => Either::Right(view! { <PageError error /> }),
-                    }
+                        })
                 })}
             </Suspense>
         </section>

@@ -4,10 +4,12 @@
 //! bits in hex, never derived from anything a user sent.
 
 use super::Processed;
+use futures_util::{StreamExt, stream::BoxStream};
 use std::{
     fs, io,
     io::Write,
     path::{Path, PathBuf},
+    time::SystemTime,
 };
 
 /// The sizes kept of every photo and avatar, each in its own file `<stem><suffix>`.
@@ -60,27 +62,38 @@ pub fn etag(name: &str) -> Option<String> {
     parse_name(name).map(|_| format!("\"{}\"", name.trim_end_matches(".jpg")))
 }
 
+/// A stored name and when it was last written (the orphan sweep spares recent ones).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Listed {
+    pub name: String,
+    pub modified: SystemTime,
+}
+
+/// Async because an object store answers over the network; the local folder does its
+/// file work on the blocking pool.
+#[async_trait::async_trait]
 pub trait MediaStore: Send + Sync + 'static {
     /// Stores `bytes` under `name`, atomically: readers see the whole file or nothing.
-    fn put(&self, name: &str, bytes: &[u8]) -> io::Result<()>;
-    /// The bytes stored under `name`, or `None`.
-    fn get(&self, name: &str) -> io::Result<Option<Vec<u8>>>;
+    async fn put(&self, name: &str, bytes: Vec<u8>) -> io::Result<()>;
+    /// The bytes stored under `name`, or `None` (also for a name the store would refuse).
+    async fn get(&self, name: &str) -> io::Result<Option<Vec<u8>>>;
     /// Removes `name`; removing a missing name is not an error.
-    fn delete(&self, name: &str) -> io::Result<()>;
-    /// Every stored name, read as the caller goes (a large store is never held in memory).
-    fn names(&self) -> io::Result<Box<dyn Iterator<Item = io::Result<String>> + Send>>;
+    async fn delete(&self, name: &str) -> io::Result<()>;
+    /// Every stored name with its modification time, read as the caller goes (a large
+    /// store is never held in memory).
+    fn names(&self) -> BoxStream<'static, io::Result<Listed>>;
 
     /// Stores every variant of a processed photo under `stem`.
-    fn put_variants(&self, stem: &str, photo: &Processed) -> io::Result<()> {
-        self.put(&Variant::Full.file_name(stem), &photo.full.jpeg)?;
-        self.put(&Variant::Thumbnail.file_name(stem), &photo.thumb.jpeg)
+    async fn put_variants(&self, stem: &str, photo: Processed) -> io::Result<()> {
+        self.put(&Variant::Full.file_name(stem), photo.full.jpeg).await?;
+        self.put(&Variant::Thumbnail.file_name(stem), photo.thumb.jpeg).await
     }
 
     /// Removes every variant of `stem`, trying them all; answers the last failure.
-    fn delete_variants(&self, stem: &str) -> io::Result<()> {
+    async fn delete_variants(&self, stem: &str) -> io::Result<()> {
         let mut result = Ok(());
         for variant in Variant::ALL {
-            if let Err(e) = self.delete(&variant.file_name(stem)) {
+            if let Err(e) = self.delete(&variant.file_name(stem)).await {
                 result = Err(e);
             }
         }
@@ -126,49 +139,85 @@ impl LocalStore {
     }
 }
 
+/// Runs file work on the blocking pool.
+async fn blocking<T: Send + 'static>(work: impl FnOnce() -> io::Result<T> + Send + 'static) -> io::Result<T> {
+    tokio::task::spawn_blocking(work).await.map_err(io::Error::other)?
+}
+
+#[async_trait::async_trait]
 impl MediaStore for LocalStore {
-    fn put(&self, name: &str, bytes: &[u8]) -> io::Result<()> {
+    async fn put(&self, name: &str, bytes: Vec<u8>) -> io::Result<()> {
         let path = self.path(name)?;
         let tmp = self.dir.join(format!(".tmp-{name}"));
-        let result = (|| {
-            let mut file = fs::File::create(&tmp)?;
-            file.write_all(bytes)?;
-            file.sync_all()?;
-            fs::rename(&tmp, &path)
-        })();
-        if result.is_err() {
-            let _ = fs::remove_file(&tmp);
-        }
-        result
+        blocking(move || {
+            let result = (|| {
+                let mut file = fs::File::create(&tmp)?;
+                file.write_all(&bytes)?;
+                file.sync_all()?;
+                fs::rename(&tmp, &path)
+            })();
+            if result.is_err() {
+                let _ = fs::remove_file(&tmp);
+            }
+            result
+        })
+        .await
     }
 
-    fn get(&self, name: &str) -> io::Result<Option<Vec<u8>>> {
+    async fn get(&self, name: &str) -> io::Result<Option<Vec<u8>>> {
         let Ok(path) = self.path(name) else {
             return Ok(None);
         };
-        match fs::read(path) {
+        blocking(move || match fs::read(path) {
             Ok(bytes) => Ok(Some(bytes)),
             Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(None),
             Err(e) => Err(e),
-        }
+        })
+        .await
     }
 
-    fn delete(&self, name: &str) -> io::Result<()> {
-        match fs::remove_file(self.path(name)?) {
+    async fn delete(&self, name: &str) -> io::Result<()> {
+        let path = self.path(name)?;
+        blocking(move || match fs::remove_file(path) {
             Err(e) if e.kind() != io::ErrorKind::NotFound => Err(e),
             _ => Ok(()),
-        }
+        })
+        .await
     }
 
-    fn names(&self) -> io::Result<Box<dyn Iterator<Item = io::Result<String>> + Send>> {
-        let entries = fs::read_dir(&self.dir)?;
-        Ok(Box::new(entries.filter_map(|entry| match entry {
-            Ok(entry) => {
-                let name = entry.file_name().to_string_lossy().into_owned();
-                parse_name(&name).is_some().then_some(Ok(name))
+    fn names(&self) -> BoxStream<'static, io::Result<Listed>> {
+        // The folder is read on a blocking thread, a few entries ahead of the reader.
+        let (sender, receiver) = tokio::sync::mpsc::channel(64);
+        let dir = self.dir.clone();
+        tokio::task::spawn_blocking(move || {
+            let entries = match fs::read_dir(&dir) {
+                Ok(entries) => entries,
+                Err(e) => return drop(sender.blocking_send(Err(e))),
+            };
+            for entry in entries {
+                let listed = entry.and_then(|entry| {
+                    let name = entry.file_name().to_string_lossy().into_owned();
+                    if parse_name(&name).is_none() {
+                        return Ok(None);
+                    }
+                    Ok(Some(Listed { name, modified: entry.metadata()?.modified()? }))
+                });
+                let item = match listed {
+                    Ok(None) => continue,
+                    Ok(Some(listed)) => Ok(listed),
+                    // A file removed while listed is simply no longer there.
+                    Err(e) if e.kind() == io::ErrorKind::NotFound => continue,
+                    Err(e) => Err(e),
+                };
+                if sender.blocking_send(item).is_err() {
+                    return; // the reader stopped
+                }
             }
-            Err(e) => Some(Err(e)),
-        })))
+        });
+        futures_util::stream::unfold(receiver, |mut receiver| async move {
+            receiver.recv().await.map(|item| (item, receiver))
+        })
+        .boxed()
     }
 }
 
@@ -202,38 +251,116 @@ mod tests {
         }
     }
 
-    #[test]
-    fn put_get_delete_round_trip() {
-        let dir = std::env::temp_dir().join(format!("shutter-store-{}", new_stem().unwrap()));
-        let store = LocalStore::open(&dir).unwrap();
-        let name = format!("{}.jpg", new_stem().unwrap());
-        store.put(&name, b"jpeg bytes").unwrap();
-        assert_eq!(store.get(&name).unwrap().as_deref(), Some(&b"jpeg bytes"[..]));
-        store.delete(&name).unwrap();
-        store.delete(&name).unwrap();
-        assert_eq!(store.get(&name).unwrap(), None);
-        assert!(fs::read_dir(&dir).unwrap().next().is_none(), "no temporary file left");
-        fs::remove_dir_all(dir).unwrap();
+    /// A store under test and what to clean up after it.
+    struct TestStore {
+        label: &'static str,
+        store: std::sync::Arc<dyn MediaStore>,
+        dir: Option<PathBuf>,
     }
 
-    #[test]
-    fn a_photo_is_stored_and_removed_as_all_its_variants() {
+    impl TestStore {
+        async fn clean_up(self) {
+            let store = &self.store;
+            store
+                .names()
+                .for_each_concurrent(16, |listed| async move {
+                    store.delete(&listed.unwrap().name).await.unwrap()
+                })
+                .await;
+            if let Some(dir) = self.dir {
+                fs::remove_dir_all(dir).unwrap();
+            }
+        }
+    }
+
+    /// The local folder, and the S3 store of SHUTTER_TEST_MEDIA_URL (a real one, started
+    /// by .ci/seaweedfs.sh) under a fresh key prefix when that is set.
+    fn stores() -> Vec<TestStore> {
         let dir = std::env::temp_dir().join(format!("shutter-store-{}", new_stem().unwrap()));
-        let store = LocalStore::open(&dir).unwrap();
-        let encoded = |jpeg: &[u8]| crate::server::media::pipeline::Encoded {
-            jpeg: jpeg.to_vec(),
-            width: 1,
-            height: 1,
-        };
-        let photo = Processed { full: encoded(b"full"), thumb: encoded(b"thumb") };
-        let stem = new_stem().unwrap();
-        store.put_variants(&stem, &photo).unwrap();
-        let mut names: Vec<String> = store.names().unwrap().map(Result::unwrap).collect();
-        names.sort();
-        assert_eq!(names, [Variant::Full.file_name(&stem), Variant::Thumbnail.file_name(&stem)]);
-        assert_eq!(store.get(&Variant::Thumbnail.file_name(&stem)).unwrap().as_deref(), Some(&b"thumb"[..]));
-        store.delete_variants(&stem).unwrap();
-        assert_eq!(store.names().unwrap().count(), 0);
-        fs::remove_dir_all(dir).unwrap();
+        let local = LocalStore::open(&dir).unwrap();
+        let mut stores =
+            vec![TestStore { label: "local", store: std::sync::Arc::new(local), dir: Some(dir) }];
+        if let Ok(raw) = std::env::var("SHUTTER_TEST_MEDIA_URL") {
+            let mut url = super::super::S3Url::parse(&raw).expect("SHUTTER_TEST_MEDIA_URL");
+            url.prefix = format!("unit-{}", new_stem().unwrap());
+            let s3 = super::super::S3Store::open(&url).expect("the S3 test store");
+            stores.push(TestStore { label: "s3", store: std::sync::Arc::new(s3), dir: None });
+        }
+        stores
+    }
+
+    #[tokio::test]
+    async fn put_get_delete_round_trip() {
+        for test in stores() {
+            let (label, store) = (test.label, &test.store);
+            let name = Variant::Full.file_name(&new_stem().unwrap());
+            store.put(&name, b"jpeg bytes".to_vec()).await.unwrap();
+            assert_eq!(store.get(&name).await.unwrap().as_deref(), Some(&b"jpeg bytes"[..]), "{label}");
+            store.put(&name, b"other bytes".to_vec()).await.unwrap();
+            assert_eq!(store.get(&name).await.unwrap().as_deref(), Some(&b"other bytes"[..]), "{label}");
+            store.delete(&name).await.unwrap();
+            store.delete(&name).await.unwrap();
+            assert_eq!(store.get(&name).await.unwrap(), None, "{label}: gone");
+            assert_eq!(store.get("../shutter.db").await.unwrap(), None, "{label}: a foreign name is missing");
+            let refused = store.put("../shutter.db", b"x".to_vec()).await.unwrap_err();
+            assert_eq!(refused.kind(), io::ErrorKind::InvalidInput, "{label}");
+            assert_eq!(store.names().count().await, 0, "{label}: nothing left");
+            if let Some(dir) = &test.dir {
+                assert!(fs::read_dir(dir).unwrap().next().is_none(), "no temporary file left");
+            }
+            test.clean_up().await;
+        }
+    }
+
+    #[tokio::test]
+    async fn a_photo_is_stored_listed_with_its_time_and_removed_as_all_its_variants() {
+        for test in stores() {
+            let (label, store) = (test.label, &test.store);
+            let encoded = |jpeg: &[u8]| crate::server::media::pipeline::Encoded {
+                jpeg: jpeg.to_vec(),
+                width: 1,
+                height: 1,
+            };
+            let photo = Processed { full: encoded(b"full"), thumb: encoded(b"thumb") };
+            let stem = new_stem().unwrap();
+            store.put_variants(&stem, photo).await.unwrap();
+            let mut listed: Vec<Listed> = store.names().map(Result::unwrap).collect().await;
+            listed.sort_by(|a, b| a.name.cmp(&b.name));
+            let names: Vec<&str> = listed.iter().map(|l| l.name.as_str()).collect();
+            assert_eq!(
+                names,
+                [Variant::Full.file_name(&stem), Variant::Thumbnail.file_name(&stem)],
+                "{label}"
+            );
+            // The store's own clock, not the reader's: within a minute of this one.
+            let minute = std::time::Duration::from_secs(60);
+            for l in &listed {
+                let now = SystemTime::now();
+                assert!(l.modified > now - minute && l.modified < now + minute, "{label}: {l:?}");
+            }
+            let thumb = store.get(&Variant::Thumbnail.file_name(&stem)).await.unwrap();
+            assert_eq!(thumb.as_deref(), Some(&b"thumb"[..]), "{label}");
+            store.delete_variants(&stem).await.unwrap();
+            assert_eq!(store.names().count().await, 0, "{label}");
+            test.clean_up().await;
+        }
+    }
+
+    /// The sweep reads the listing in batches: a listing longer than a page of S3's
+    /// answers (1,000 keys) is read whole.
+    #[tokio::test]
+    async fn a_long_listing_is_read_whole() {
+        for test in stores() {
+            let (label, store) = (test.label, &test.store);
+            let names: Vec<String> =
+                (0..1001).map(|i| Variant::Full.file_name(&format!("{i:032x}"))).collect();
+            futures_util::stream::iter(names.iter())
+                .for_each_concurrent(16, |name| async move { store.put(name, b"x".to_vec()).await.unwrap() })
+                .await;
+            let mut listed: Vec<String> = store.names().map(|l| l.unwrap().name).collect().await;
+            listed.sort();
+            assert_eq!(listed, names, "{label}");
+            test.clean_up().await;
+        }
     }
 }

@@ -1,5 +1,5 @@
 //! The file side of posts and avatars: uploads processed off the runtime into the store,
-//! files removed after their rows, and the start-up sweep of files no row points to.
+//! files removed after their rows, and the start-up sweep of old files no row points to.
 
 use super::{MediaStore, Shape, process, store};
 use crate::{
@@ -7,7 +7,11 @@ use crate::{
     error::AppError,
     server::{db, state::AppState},
 };
-use std::sync::Arc;
+use futures_util::StreamExt;
+use std::{
+    sync::Arc,
+    time::{Duration, SystemTime},
+};
 
 pub struct Upload {
     pub bytes: Vec<u8>,
@@ -28,37 +32,38 @@ fn io_error(e: std::io::Error) -> AppError {
 
 /// Removes the files of `stems`; failures are logged (an orphan file is harmless, a
 /// missing one is not, so files always go after their rows).
-fn remove_files(store: &dyn MediaStore, stems: &[String]) {
+async fn remove_files(store: &dyn MediaStore, stems: &[String]) {
     for stem in stems {
-        if let Err(e) = store.delete_variants(stem) {
+        if let Err(e) = store.delete_variants(stem).await {
             tracing::warn!(error = %e, stem, "could not delete a media file");
         }
     }
 }
 
-/// Removes the files of `stems` on the blocking pool.
+/// Removes the files of `stems` (the local store does its file work on the blocking pool).
 pub async fn remove_files_off_runtime(state: &AppState, stems: Vec<String>) {
-    if stems.is_empty() {
-        return;
-    }
-    let store = Arc::clone(&state.media);
-    if let Err(e) = tokio::task::spawn_blocking(move || remove_files(store.as_ref(), &stems)).await {
-        tracing::warn!(error = %e, "media clean-up task failed");
-    }
+    remove_files(state.media.as_ref(), &stems).await;
+}
+
+/// Processes one upload on the blocking pool (decoding and resizing are CPU-heavy).
+async fn process_one(upload_bytes: Vec<u8>, shape: Shape) -> Result<super::Processed, AppError> {
+    tokio::task::spawn_blocking(move || process(&upload_bytes, shape))
+        .await
+        .map_err(|e| AppError::internal("media task failed", e))?
 }
 
 /// Processes the uploads and writes their files; on any failure removes what it wrote.
-fn process_and_store(
+async fn process_and_store(
     store: &dyn MediaStore,
     uploads: Vec<Upload>,
     shape: Shape,
 ) -> Result<Vec<Stored>, AppError> {
     let count = uploads.len();
     let mut stored: Vec<Stored> = Vec::with_capacity(count);
-    let result = (|| {
+    let result = async {
         for (index, upload) in uploads.into_iter().enumerate() {
             // With several photos, say which one was refused.
-            let processed = process(&upload.bytes, shape).map_err(|e| match e {
+            let processed = process_one(upload.bytes, shape).await.map_err(|e| match e {
                 AppError::UnsupportedMedia(m) if count > 1 => {
                     AppError::UnsupportedMedia(format!("Photo {}: {m}", index + 1))
                 }
@@ -75,14 +80,15 @@ fn process_and_store(
                 thumb: (processed.thumb.width, processed.thumb.height),
                 alt: upload.alt,
             });
-            store.put_variants(&stem, &processed).map_err(io_error)?;
+            store.put_variants(&stem, processed).await.map_err(io_error)?;
         }
         Ok(())
-    })();
+    }
+    .await;
     match result {
         Ok(()) => Ok(stored),
         Err(e) => {
-            remove_files(store, &stored.iter().map(|s| s.stem.clone()).collect::<Vec<_>>());
+            remove_files(store, &stored.iter().map(|s| s.stem.clone()).collect::<Vec<_>>()).await;
             Err(e)
         }
     }
@@ -96,55 +102,51 @@ pub async fn process_off_runtime(
     shape: Shape,
 ) -> Result<Vec<Stored>, AppError> {
     let _permit = state.media_permits.acquire().await.map_err(|_| AppError::Internal)?;
-    let store = Arc::clone(&state.media);
-    tokio::task::spawn_blocking(move || process_and_store(store.as_ref(), uploads, shape))
-        .await
-        .map_err(|e| AppError::internal("media task failed", e))?
+    process_and_store(state.media.as_ref(), uploads, shape).await
 }
 
-/// Removes stored files that no row points to: what a crash between writing a photo and
-/// committing its row leaves behind. Run at start-up, before any upload can be in flight.
+/// How old a file no row points to must be before the start-up sweep removes it: another
+/// instance writes a photo's files before committing its row, and an upload of ten photos
+/// over a slow link may take minutes (UPLOAD_TIMEOUT is 10 minutes too), so a younger file
+/// may be one that is still being committed.
+pub const ORPHAN_GRACE: Duration = Duration::from_secs(10 * 60);
+
+/// Removes stored files that no row points to and that were last written before
+/// `older_than` (at start-up: `ORPHAN_GRACE` ago): what a crash between writing a photo and
+/// committing its row leaves behind, and never a file another instance is still committing.
 pub async fn sweep_orphan_files(
     pool: &sqlx::SqlitePool,
     store: Arc<dyn MediaStore>,
+    older_than: SystemTime,
 ) -> Result<usize, AppError> {
-    // The store is listed on a blocking thread in batches, each checked against the
-    // database, so memory stays one batch whatever the number of files or rows.
+    // The store is listed in batches, each checked against the database, so memory stays
+    // one batch whatever the number of files or rows.
     const BATCH: usize = 500;
-    let (batches, mut incoming) = tokio::sync::mpsc::channel::<Vec<String>>(2);
-    let lister = {
-        let store = store.clone();
-        tokio::task::spawn_blocking(move || -> std::io::Result<()> {
-            let mut batch = Vec::with_capacity(BATCH);
-            for name in store.names()? {
-                batch.push(name?);
-                if batch.len() == BATCH && batches.blocking_send(std::mem::take(&mut batch)).is_err() {
-                    return Ok(());
-                }
-            }
-            if !batch.is_empty() {
-                let _ = batches.blocking_send(batch);
-            }
-            Ok(())
-        })
-    };
+    let mut batches = store.names().ready_chunks(BATCH);
     let mut removed = 0;
-    while let Some(names) = incoming.recv().await {
+    while let Some(batch) = batches.next().await {
+        let names: Vec<String> = batch
+            .into_iter()
+            .filter_map(|listed| match listed {
+                Ok(listed) if listed.modified < older_than => Some(Ok(listed.name)),
+                Ok(_) => None,
+                Err(e) => Some(Err(e)),
+            })
+            .collect::<Result<_, _>>()
+            .map_err(io_error)?;
+        if names.is_empty() {
+            continue;
+        }
         let stems: Vec<String> = names.iter().map(|n| stem_of(n).to_owned()).collect();
         let orphans: std::collections::HashSet<String> =
             db::posts::unknown_stems(pool, &stems).await?.into_iter().collect();
-        let doomed: Vec<String> = names.into_iter().filter(|n| orphans.contains(stem_of(n))).collect();
-        removed += doomed.len();
-        let store = store.clone();
-        tokio::task::spawn_blocking(move || doomed.iter().try_for_each(|name| store.delete(name)))
-            .await
-            .map_err(|_| AppError::Internal)?
-            .map_err(io_error)?;
+        for name in names.iter().filter(|n| orphans.contains(stem_of(n))) {
+            store.delete(name).await.map_err(io_error)?;
+            removed += 1;
+        }
     }
-    lister.await.map_err(|_| AppError::Internal)?.map_err(io_error)?;
     Ok(removed)
 }
-
 /// The stem of a stored name (`names()` lists only names the store accepts).
 fn stem_of(name: &str) -> &str {
     store::parse_name(name).map_or(name, |(stem, _)| stem)
