@@ -38,14 +38,16 @@ lint:
 	$(TOOLCHAIN) cargo clippy --locked -p bench --all-targets -- -D warnings
 	$(TOOLCHAIN) cargo clippy --locked -p frontend --target wasm32-unknown-unknown $${WASM_CARGO_ARGS:-} -- -D warnings
 
-# The server's black-box suite runs a second time with its photos in a real S3 store
-# (SeaweedFS, .ci/seaweedfs.sh), stopped afterwards whatever the outcome.
+# The server's black-box suite runs twice: on SQLite with photos in the data folder (as
+# `make run` does), then on a throwaway PostgreSQL cluster (.ci/postgres.sh) with photos in
+# a real S3 store (SeaweedFS, .ci/seaweedfs.sh), both stopped afterwards even on failure.
 unit:
 	$(TOOLCHAIN) cargo test --locked -p app --features ssr
 	$(TOOLCHAIN) cargo test --locked -p server
-	trap 'bash .ci/seaweedfs.sh stop' EXIT; bash .ci/seaweedfs.sh start; eval "$$(bash .ci/seaweedfs.sh env)"; \
+	trap 'bash .ci/seaweedfs.sh stop; bash .ci/postgres.sh stop' EXIT; \
+	  bash .ci/postgres.sh start; bash .ci/seaweedfs.sh start; eval "$$(bash .ci/seaweedfs.sh env)"; \
 	  $(TOOLCHAIN) cargo test --locked -p app --features ssr --lib -- media:: && \
-	  $(TOOLCHAIN) cargo test --locked -p server --test api
+	  $(TOOLCHAIN) SHUTTER_TEST_DATABASE_URL=$$(bash .ci/postgres.sh env) cargo test --locked -p server --test api
 
 e2e: build
 	cd end2end && npx playwright test

@@ -21,6 +21,11 @@ pub struct Config {
     #[arg(long, env = "SHUTTER_MEDIA_URL", value_parser = S3Url::parse)]
     pub media_url: Option<S3Url>,
 
+    /// The database: unset, the SQLite file in the data folder; postgres://user:password@host/db,
+    /// a PostgreSQL 15 (or newer) database, which several instances may share.
+    #[arg(long, env = "SHUTTER_DATABASE_URL", value_parser = DatabaseUrl::parse)]
+    pub database_url: Option<DatabaseUrl>,
+
     /// Address and port to listen on. Port 0 picks a free port.
     #[arg(long, env = "SHUTTER_BIND", default_value = "127.0.0.1:3000")]
     pub bind: SocketAddr,
@@ -77,6 +82,34 @@ fn seconds(raw: &str) -> Result<Duration, String> {
         .ok_or_else(|| format!("{raw:?} is not a positive number of seconds"))
 }
 
+/// A PostgreSQL connection URL. Its Debug form leaves out everything but the scheme, so
+/// a password in it never reaches a log.
+#[derive(Clone, PartialEq, Eq)]
+pub struct DatabaseUrl(String);
+
+impl DatabaseUrl {
+    /// `postgres://…` or `postgresql://…`; anything else is refused with what is accepted.
+    pub fn parse(raw: &str) -> Result<Self, String> {
+        let scheme = raw.split_once("://").map(|(scheme, _)| scheme.to_ascii_lowercase());
+        match scheme.as_deref() {
+            Some("postgres" | "postgresql") => Ok(Self(raw.to_owned())),
+            _ => Err("the database URL must start with postgres:// (leave it unset for the SQLite file \
+                      in the data folder)"
+                .into()),
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Debug for DatabaseUrl {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("DatabaseUrl(postgres://…)")
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum LogFormat {
     Text,
@@ -102,6 +135,7 @@ impl Config {
         Self {
             data_dir,
             media_url: None,
+            database_url: None,
             bind: SocketAddr::from(([127, 0, 0, 1], 0)),
             log: "warn".into(),
             log_format: LogFormat::Text,
@@ -143,6 +177,17 @@ mod tests {
                 error.contains("--media-url") && error.contains("expected s3://<bucket>"),
                 "{bad}: {error}"
             );
+        }
+    }
+
+    #[test]
+    fn database_urls_are_postgres_urls_and_keep_their_password_out_of_logs() {
+        let url = DatabaseUrl::parse("postgres://shutter:secret@db.example/shutter").unwrap();
+        assert_eq!(url.as_str(), "postgres://shutter:secret@db.example/shutter");
+        assert!(!format!("{url:?}").contains("secret"));
+        assert!(DatabaseUrl::parse("postgresql://localhost/shutter").is_ok());
+        for bad in ["", "sqlite://data/shutter.db", "mysql://localhost/db", "localhost/shutter"] {
+            assert!(DatabaseUrl::parse(bad).is_err(), "{bad}");
         }
     }
 }

@@ -16,14 +16,16 @@ async fn main() -> anyhow::Result<()> {
     telemetry::init(&config.log, config.log_format);
     match &config.command {
         Some(Command::Backup { to }) => {
-            let pool = server::database::open(&config.data_dir).await?;
-            server::database::backup(&pool, to).await?;
+            // Said before connecting: PostgreSQL has its own tools, reachable or not.
+            anyhow::ensure!(config.database_url.is_none(), server::database::USE_PG_DUMP);
+            let db = server::database::open(&config).await?;
+            server::database::backup(&db, to).await?;
             tracing::info!(to = %to.display(), "backup written");
             Ok(())
         }
         Some(Command::Demo) => {
-            let pool = server::database::open(&config.data_dir).await?;
-            let state = server::startup::app_state(&config, pool).await?;
+            let db = server::database::open(&config).await?;
+            let state = server::startup::app_state(&config, db).await?;
             let summary = app::server::demo::fill(&state).await.map_err(|e| anyhow::anyhow!("{e}"))?;
             println!("{summary}");
             Ok(())

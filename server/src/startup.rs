@@ -3,6 +3,7 @@
 
 use crate::{config::Config, connections, database, media, middleware, telemetry};
 use anyhow::Context;
+use app::server::db::Db;
 use app::{
     error::AppError,
     server::{
@@ -34,8 +35,8 @@ use tower_http::{
     timeout::TimeoutLayer,
     trace::TraceLayer,
 };
-use tower_sessions::{ExpiredDeletion, Expiry, SessionManagerLayer, cookie::SameSite};
-use tower_sessions_sqlx_store::SqliteStore;
+use tower_sessions::{ExpiredDeletion, Expiry, SessionManagerLayer, SessionStore, cookie::SameSite};
+use tower_sessions_sqlx_store::{PostgresStore, SqliteStore};
 
 /// Bodies larger than this are refused with 413 (uploads have their own limits).
 const BODY_LIMIT: usize = 1024 * 1024;
@@ -47,9 +48,9 @@ const UPLOAD_TIMEOUT: Duration = Duration::from_secs(10 * 60);
 pub struct Application {
     listener: TcpListener,
     router: Router,
-    pool: sqlx::SqlitePool,
+    db: Db,
     limits: connections::Limits,
-    session_sweeper: tokio::task::JoinHandle<Result<(), tower_sessions::session_store::Error>>,
+    session_sweeper: SessionSweeper,
     reveal_sweeper: tokio::task::JoinHandle<()>,
 }
 
@@ -60,37 +61,40 @@ impl Application {
             header_timeout: config.header_timeout,
             max_connections: connections::connection_cap(config.max_connections, open_files),
         };
-        let pool = database::open(&config.data_dir).await?;
-
-        let session_store =
-            SqliteStore::new(pool.clone()).with_table_name("sessions").map_err(anyhow::Error::msg)?;
-        session_store.migrate().await.context("session store migration failed")?;
-        // Sweep expired sessions hourly; stopped with the server.
-        let session_sweeper = tokio::task::spawn(
-            session_store.clone().continuously_delete_expired(tokio::time::Duration::from_secs(3600)),
-        );
+        let db = database::open(&config).await?;
+        let state = app_state(&config, db.clone()).await?;
         // New tokens nobody came to see are not kept beyond their time.
         let reveal_sweeper = tokio::task::spawn(app::server::auth::bearer_token::sweep_reveals(
-            pool.clone(),
+            db.clone(),
             Duration::from_secs(60),
         ));
-        let session_layer = SessionManagerLayer::new(session_store)
-            .with_name(app::server::auth::session_cookie::COOKIE)
-            .with_http_only(true)
-            .with_same_site(SameSite::Lax)
-            .with_secure(config.secure_cookies)
-            .with_expiry(Expiry::OnInactivity(time::Duration::days(14)));
-
-        let state = app_state(&config, pool.clone()).await?;
-
         let public = middleware::PublicAuthority(
             config.public_url.as_ref().and_then(|u| u.authority()).map(|a| a.as_str().to_owned()),
         );
-        let router = router(state, session_layer, public);
+        // Sessions live in the same database as everything else, so any instance sharing
+        // a PostgreSQL database knows every session.
+        let (router, session_sweeper) = match &db {
+            Db::Sqlite(pool) => {
+                let store =
+                    SqliteStore::new(pool.clone()).with_table_name("sessions").map_err(anyhow::Error::msg)?;
+                store.migrate().await.context("session store migration failed")?;
+                with_sessions(store, &config, state, public)
+            }
+            Db::Postgres(pool) => {
+                // The table is made by migrations/postgres (under their lock, so instances
+                // starting at once do not race to create it); this finds it there.
+                let store = PostgresStore::new(pool.clone())
+                    .with_schema_name("public")
+                    .and_then(|s| s.with_table_name("sessions"))
+                    .map_err(anyhow::Error::msg)?;
+                store.migrate().await.context("session store migration failed")?;
+                with_sessions(store, &config, state, public)
+            }
+        };
         let listener = TcpListener::bind(config.bind)
             .await
             .with_context(|| format!("cannot listen on {}", config.bind))?;
-        Ok(Self { listener, router, pool, limits, session_sweeper, reveal_sweeper })
+        Ok(Self { listener, router, db, limits, session_sweeper, reveal_sweeper })
     }
 
     pub fn local_addr(&self) -> SocketAddr {
@@ -114,15 +118,39 @@ impl Application {
         connections::serve(self.listener, self.router, self.limits, stop).await;
         self.session_sweeper.abort();
         self.reveal_sweeper.abort();
-        self.pool.close().await;
+        self.db.close().await;
         tracing::info!("stopped cleanly");
         Ok(())
     }
 }
 
+type SessionSweeper = tokio::task::JoinHandle<Result<(), tower_sessions::session_store::Error>>;
+
+/// The router behind a session layer on `store`, and the task that deletes expired
+/// sessions from it hourly (stopped with the server).
+fn with_sessions<S>(
+    store: S,
+    config: &Config,
+    state: AppState,
+    public: middleware::PublicAuthority,
+) -> (Router, SessionSweeper)
+where
+    S: SessionStore + ExpiredDeletion + Clone,
+{
+    let sweeper =
+        tokio::task::spawn(store.clone().continuously_delete_expired(tokio::time::Duration::from_secs(3600)));
+    let session_layer = SessionManagerLayer::new(store)
+        .with_name(app::server::auth::session_cookie::COOKIE)
+        .with_http_only(true)
+        .with_same_site(SameSite::Lax)
+        .with_secure(config.secure_cookies)
+        .with_expiry(Expiry::OnInactivity(time::Duration::days(14)));
+    (router(state, session_layer, public), sweeper)
+}
+
 /// Everything a request handler can reach, over an open database: the media folder
 /// (swept of files no row points to), password hashing, throttles, Leptos options.
-pub async fn app_state(config: &Config, pool: sqlx::SqlitePool) -> anyhow::Result<AppState> {
+pub async fn app_state(config: &Config, db: Db) -> anyhow::Result<AppState> {
     // Leptos renders and resolves resources on the tokio runtime.
     let _ = any_spawner::Executor::init_tokio();
     let mut leptos_options = leptos_options();
@@ -141,7 +169,7 @@ pub async fn app_state(config: &Config, pool: sqlx::SqlitePool) -> anyhow::Resul
     let older_than = std::time::SystemTime::now()
         .checked_sub(config.orphan_grace)
         .unwrap_or(std::time::SystemTime::UNIX_EPOCH);
-    let swept = app::server::media::sweep_orphan_files(&pool, media.clone(), older_than)
+    let swept = app::server::media::sweep_orphan_files(&db, media.clone(), older_than)
         .await
         .map_err(|e| anyhow::anyhow!("cannot sweep the media store: {e}"))?;
     if swept > 0 {
@@ -149,7 +177,7 @@ pub async fn app_state(config: &Config, pool: sqlx::SqlitePool) -> anyhow::Resul
     }
     let state = AppState {
         leptos_options,
-        pool,
+        db,
         passwords: PasswordHasher::new(),
         sign_in_throttle: Arc::new(SignInThrottle::new(config.password_throttle)),
         media,
@@ -166,9 +194,9 @@ pub async fn app_state(config: &Config, pool: sqlx::SqlitePool) -> anyhow::Resul
     Ok(state)
 }
 
-fn router(
+fn router<S: SessionStore + Clone>(
     state: AppState,
-    session_layer: SessionManagerLayer<SqliteStore>,
+    session_layer: SessionManagerLayer<S>,
     public: middleware::PublicAuthority,
 ) -> Router {
     let site_root = state.leptos_options.site_root.to_string();
@@ -359,7 +387,7 @@ fn is_utf8_form(encoded: &[u8]) -> bool {
 }
 
 async fn healthz(State(state): State<AppState>) -> impl IntoResponse {
-    match sqlx::query("SELECT 1").execute(&state.pool).await {
+    match state.db.ping().await {
         Ok(_) => (StatusCode::OK, "ok"),
         Err(e) => {
             tracing::error!(error = %e, "health check failed");

@@ -1,7 +1,8 @@
 //! The ids of people and of what they make. Each is its own type from the forms and the
 //! URLs down to the queries, so that a post's id cannot be passed where a person's is
 //! expected (`update(tx, post, owner, …)` with the two swapped would not compile). On the
-//! wire and in SQLite they are plain integers.
+//! wire they are plain integers; in the database, SQLite's INTEGER or PostgreSQL's BIGINT
+//! (both an i64, so the one transparent sqlx type reads and binds them on either engine).
 
 use serde::{Deserialize, Serialize};
 use std::{fmt, str::FromStr};

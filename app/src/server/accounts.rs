@@ -31,7 +31,7 @@ pub async fn sign_up(state: &AppState, session: &Session, form: SignUp) -> Resul
         email: form.email.as_str(),
         password_hash: &hash,
     };
-    let id = db::users::insert(&state.pool, user).await.map_err(|e| match AppError::from(e) {
+    let id = db::users::insert(&state.db, user).await.map_err(|e| match AppError::from(e) {
         AppError::Conflict(_) => AppError::Conflict("This username is taken. Try another one.".into()),
         other => other,
     })?;
@@ -53,7 +53,7 @@ pub async fn sign_in(
 }
 
 pub async fn profile_settings(state: &AppState, me: &CurrentUser) -> Result<ProfileSettings, AppError> {
-    let s = db::users::settings(&state.pool, me.id)
+    let s = db::users::settings(&state.db, me.id)
         .await?
         .ok_or_else(|| AppError::NotFound("This account no longer exists.".into()))?;
     Ok(ProfileSettings { username: s.username, full_name: s.full_name, email: s.email, bio: s.bio })
@@ -67,7 +67,7 @@ pub async fn update_profile(
     email: Email,
     bio: Bio,
 ) -> Result<(), AppError> {
-    db::users::update_profile(&state.pool, me.id, full_name.as_str(), email.as_str(), bio.as_str()).await?;
+    db::users::update_profile(&state.db, me.id, full_name.as_str(), email.as_str(), bio.as_str()).await?;
     Ok(())
 }
 
@@ -82,7 +82,7 @@ pub async fn change_password(
 ) -> Result<(), AppError> {
     let old_hash = password_check::confirm_password(state, me, client_ip, old_password).await?;
     let new_hash = state.passwords.hash(new_password).await?;
-    let epoch = db::users::replace_password(&state.pool, me.id, &old_hash, &new_hash)
+    let epoch = db::users::replace_password(&state.db, me.id, &old_hash, &new_hash)
         .await?
         .ok_or_else(|| AppError::Conflict("Your password was changed meanwhile. Sign in again.".into()))?;
     // Every other session carries the old epoch and is now void; this one moves on.
@@ -101,8 +101,8 @@ pub async fn delete_account(
 ) -> Result<(), AppError> {
     password_check::confirm_password(state, me, client_ip, password).await?;
     // Rows first (posts, photos and the rest cascade), then the files they pointed to.
-    let media = db::posts::media_of_user(&state.pool, me.id).await?;
-    db::users::delete(&state.pool, me.id).await?;
+    let media = db::posts::media_of_user(&state.db, me.id).await?;
+    db::users::delete(&state.db, me.id).await?;
     session_cookie::end(session).await?;
     super::media::remove_files_off_runtime(state, media).await;
     tracing::info!(user_id = me.id.get(), "account deleted");
@@ -113,5 +113,5 @@ pub async fn delete_account(
 pub async fn user_id_of(state: &AppState, username: &str) -> Result<UserId, AppError> {
     let missing = || AppError::NotFound(format!("There is no one called @{username} here."));
     let name = Username::parse(username).map_err(|_| missing())?;
-    db::users::id_by_username(&state.pool, name.as_str()).await?.ok_or_else(missing)
+    db::users::id_by_username(&state.db, name.as_str()).await?.ok_or_else(missing)
 }

@@ -119,7 +119,7 @@ fn painting(dice: &mut Dice, width: u32, height: u32) -> Vec<u8> {
 
 /// Fills the instance. Refuses if anyone has signed up already.
 pub async fn fill(state: &AppState) -> Result<String, AppError> {
-    let users: i64 = db::users::count(&state.pool).await?;
+    let users: i64 = db::users::count(&state.db).await?;
     if users > 0 {
         return Err(AppError::Conflict(
             "This instance already has accounts; the demo only fills an empty one.".into(),
@@ -135,9 +135,8 @@ pub async fn fill(state: &AppState) -> Result<String, AppError> {
             email: &format!("{username}@demo.invalid"),
             password_hash: &hash,
         };
-        let id = db::users::insert(&state.pool, user).await?;
-        db::users::update_profile(&state.pool, id, full_name, &format!("{username}@demo.invalid"), bio)
-            .await?;
+        let id = db::users::insert(&state.db, user).await?;
+        db::users::update_profile(&state.db, id, full_name, &format!("{username}@demo.invalid"), bio).await?;
         profiles::set_avatar(state, id, painting(&mut dice, 400, 400)).await?;
         ids.push(id);
     }
@@ -168,7 +167,7 @@ pub async fn fill(state: &AppState) -> Result<String, AppError> {
                 && dice.below(ids.len())
                     < ids.len().saturating_sub(ids.iter().position(|i| *i == followee).unwrap_or(0)) / 2
             {
-                db::follows::follow(&state.pool, follower, followee).await?;
+                db::follows::follow(&state.db, follower, followee).await?;
             }
         }
     }
@@ -181,8 +180,9 @@ pub async fn fill(state: &AppState) -> Result<String, AppError> {
         for _ in 0..dice.below(4) {
             let author = ids[dice.below(ids.len())];
             let text = CommentText::parse(COMMENTS[dice.below(COMMENTS.len())])?;
-            let mut conn = state.pool.acquire().await?;
-            db::comments::add(&mut conn, post, author, text.as_str()).await?;
+            let mut tx = state.db.begin_write().await?;
+            db::comments::add(&mut tx, post, author, text.as_str()).await?;
+            tx.commit().await?;
         }
     }
     Ok(format!(

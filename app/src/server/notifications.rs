@@ -12,7 +12,7 @@ use crate::{
 pub const PAGE: PageSize = PageSize::fixed(20);
 
 pub async fn unread(state: &AppState, me: UserId) -> Result<i64, AppError> {
-    Ok(db::notifications::unread(&state.pool, me, UNREAD_CAP).await?)
+    Ok(db::notifications::unread(&state.db, me, UNREAD_CAP).await?)
 }
 
 fn kind(raw: &str) -> Result<NotificationKind, AppError> {
@@ -33,12 +33,11 @@ fn kind(raw: &str) -> Result<NotificationKind, AppError> {
 /// commit after a newer one, with a smaller id, and would be marked without being shown.
 /// Items not seen before come back with `unread`.
 pub async fn page(state: &AppState, me: UserId, before: Option<i64>) -> Result<NotificationsPage, AppError> {
-    let rows =
-        db::notifications::page(&state.pool, me, before.unwrap_or(i64::MAX), PAGE.fetch_limit()).await?;
+    let rows = db::notifications::page(&state.db, me, before.unwrap_or(i64::MAX), PAGE.fetch_limit()).await?;
     let page = PAGE.page(rows);
     let next_before = page.next(|r| r.id);
     let shown: Vec<i64> = page.items.iter().filter(|r| !r.seen).map(|r| r.id).collect();
-    db::notifications::mark_seen(&state.pool, me, &shown).await?;
+    db::notifications::mark_seen(&state.db, me, &shown).await?;
     let items = page
         .items
         .into_iter()

@@ -65,7 +65,7 @@ async fn insert_post(
     caption: &Caption,
     stored: &[Stored],
 ) -> Result<PostId, AppError> {
-    let mut tx = state.pool.begin_with("BEGIN IMMEDIATE").await?;
+    let mut tx = state.db.begin_write().await?;
     let id = db::posts::insert_post(&mut tx, owner_id, caption.as_str()).await?;
     for (position, s) in stored.iter().enumerate() {
         let image = db::posts::NewImage {
@@ -100,7 +100,7 @@ pub async fn edit(
     // Refusals are decided before taking the write lock, so a stranger's edit costs
     // other writers nothing; the SQL checks ownership again inside the transaction.
     check_owner(state, owner_id, post_id).await?;
-    let mut tx = state.pool.begin_with("BEGIN IMMEDIATE").await?;
+    let mut tx = state.db.begin_write().await?;
     if !db::posts::update(&mut tx, post_id, owner_id, caption.as_str(), &alts).await? {
         // Deleted meanwhile: release the lock before looking up why.
         tx.rollback().await?;
@@ -116,7 +116,7 @@ pub async fn edit(
 #[tracing::instrument(skip_all, fields(user = owner_id.get(), post = post_id.get()))]
 pub async fn delete(state: &AppState, owner_id: UserId, post_id: PostId) -> Result<(), AppError> {
     check_owner(state, owner_id, post_id).await?;
-    let mut tx = state.pool.begin_with("BEGIN IMMEDIATE").await?;
+    let mut tx = state.db.begin_write().await?;
     let Some(stems) = db::posts::delete(&mut tx, post_id, owner_id).await? else {
         tx.rollback().await?;
         return Err(ownership_error(state, owner_id, post_id).await);
@@ -131,7 +131,7 @@ pub async fn delete(state: &AppState, owner_id: UserId, post_id: PostId) -> Resu
 /// while holding a write transaction, which would wait for a second pool connection
 /// with the write lock held and stall every other writer.
 async fn check_owner(state: &AppState, owner_id: UserId, post_id: PostId) -> Result<(), AppError> {
-    match db::posts::owner_of(&state.pool, post_id).await? {
+    match db::posts::owner_of(&state.db, post_id).await? {
         Some(owner) if policy::may_change_post(Some(owner_id), owner) => Ok(()),
         Some(_) => Err(policy::change_post_refused()),
         None => Err(not_found()),
@@ -162,11 +162,11 @@ pub async fn view(
     viewer_id: Option<UserId>,
     post_id: PostId,
 ) -> Result<PostView, AppError> {
-    let post = db::posts::find(&state.pool, post_id).await?.ok_or_else(not_found)?;
-    let photos = db::posts::images(&state.pool, post_id).await?.into_iter().map(photo).collect();
-    let (count, liked) = db::likes::state(&state.pool, viewer_id.unwrap_or(UserId::NONE), post_id).await?;
+    let post = db::posts::find(&state.db, post_id).await?.ok_or_else(not_found)?;
+    let photos = db::posts::images(&state.db, post_id).await?.into_iter().map(photo).collect();
+    let (count, liked) = db::likes::state(&state.db, viewer_id.unwrap_or(UserId::NONE), post_id).await?;
     let is_owner = policy::may_change_post(viewer_id, post.owner_id);
-    let comments = db::comments::of_post(&state.pool, post_id)
+    let comments = db::comments::of_post(&state.db, post_id)
         .await?
         .into_iter()
         .map(|c| crate::dto::CommentView {
@@ -211,7 +211,7 @@ pub async fn profile_grid(
 ) -> Result<GridPage, AppError> {
     let owner = super::accounts::user_id_of(state, username).await?;
     let rows =
-        db::posts::grid_of_owner(&state.pool, owner, before.unwrap_or(PostId::MAX), GRID_PAGE.fetch_limit())
+        db::posts::grid_of_owner(&state.db, owner, before.unwrap_or(PostId::MAX), GRID_PAGE.fetch_limit())
             .await?;
     Ok(grid_page(rows))
 }
@@ -219,7 +219,7 @@ pub async fn profile_grid(
 pub async fn tag_grid(state: &AppState, tag: &str, before: Option<PostId>) -> Result<GridPage, AppError> {
     let tag = crate::domain::caption::tag_key(tag);
     let rows =
-        db::posts::grid_of_tag(&state.pool, &tag, before.unwrap_or(PostId::MAX), GRID_PAGE.fetch_limit())
+        db::posts::grid_of_tag(&state.db, &tag, before.unwrap_or(PostId::MAX), GRID_PAGE.fetch_limit())
             .await?;
     if rows.is_empty() && before.is_none() {
         return Err(AppError::NotFound(format!("No posts are tagged #{tag}.")));

@@ -25,10 +25,10 @@ pub async fn profile(
 ) -> Result<Profile, AppError> {
     let missing = || AppError::NotFound(format!("There is no one called @{username} here."));
     let name = Username::parse(username).map_err(|_| missing())?;
-    let p = db::users::profile(&state.pool, name.as_str()).await?.ok_or_else(missing)?;
-    let (followers, following) = db::follows::counts(&state.pool, p.id).await?;
+    let p = db::users::profile(&state.db, name.as_str()).await?.ok_or_else(missing)?;
+    let (followers, following) = db::follows::counts(&state.db, p.id).await?;
     let i_follow = match viewer_id {
-        Some(me) if me != p.id => Some(db::follows::is_following(&state.pool, me, p.id).await?),
+        Some(me) if me != p.id => Some(db::follows::is_following(&state.db, me, p.id).await?),
         _ => None,
     };
     Ok(Profile {
@@ -53,7 +53,7 @@ pub async fn set_avatar(state: &AppState, user_id: UserId, bytes: Vec<u8>) -> Re
     let Some(stem) = stems.first() else {
         return Err(AppError::Internal);
     };
-    match db::users::replace_avatar(&state.pool, user_id, stem).await {
+    match db::users::replace_avatar(&state.db, user_id, stem).await {
         Ok(old) => {
             remove_files_off_runtime(state, old.into_iter().collect()).await;
             Ok(())

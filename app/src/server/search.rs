@@ -53,14 +53,14 @@ pub async fn search(state: &AppState, raw: &str, limits: Limits) -> Result<Searc
     let Some(query) = Query::parse(raw) else { return Ok(SearchResults::default()) };
     let mut results = SearchResults::default();
     if let Some(text) = &query.people {
-        results.people = db::search::people(&state.pool, text, limits.people)
+        results.people = db::search::people(&state.db, text, limits.people)
             .await?
             .into_iter()
             .map(|p| super::profiles::author(p.username, p.full_name, p.avatar.as_deref()))
             .collect();
     }
     if let Some(tag) = &query.tags {
-        results.tags = db::search::tags(&state.pool, tag, limits.tags)
+        results.tags = db::search::tags(&state.db, tag, limits.tags)
             .await?
             .into_iter()
             .map(|t| TagCount { tag: t.tag, posts: t.posts })

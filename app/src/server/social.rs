@@ -28,14 +28,14 @@ pub async fn follow(state: &AppState, me: UserId, username: &str) -> Result<(), 
     if !policy::may_follow(me, them) {
         return Err(policy::follow_refused());
     }
-    db::follows::follow(&state.pool, me, them).await?;
+    db::follows::follow(&state.db, me, them).await?;
     Ok(())
 }
 
 #[tracing::instrument(skip_all, fields(user = me.get(), username))]
 pub async fn unfollow(state: &AppState, me: UserId, username: &str) -> Result<(), AppError> {
     let them = user_id_of(state, username).await?;
-    db::follows::unfollow(&state.pool, me, them).await?;
+    db::follows::unfollow(&state.db, me, them).await?;
     Ok(())
 }
 
@@ -45,8 +45,7 @@ fn parse_json<T: serde::de::DeserializeOwned>(json: &str) -> Result<Vec<T>, AppE
 
 #[tracing::instrument(skip_all, fields(user = me.get(), before = ?before.map(PostId::get)))]
 pub async fn feed(state: &AppState, me: UserId, before: Option<PostId>) -> Result<FeedPage, AppError> {
-    let rows =
-        db::feed::page(&state.pool, me, before.unwrap_or(PostId::MAX), FEED_PAGE.fetch_limit()).await?;
+    let rows = db::feed::page(&state.db, me, before.unwrap_or(PostId::MAX), FEED_PAGE.fetch_limit()).await?;
     let page = FEED_PAGE.page(rows);
     let next_before = page.next(|r| r.id);
     let mut cards = Vec::with_capacity(page.items.len());
@@ -89,10 +88,10 @@ pub async fn set_like(
 ) -> Result<LikeState, AppError> {
     if liked {
         like_post(state, me, post_id).await?;
-    } else if !db::likes::unlike(&state.pool, me, post_id).await? {
+    } else if !db::likes::unlike(&state.db, me, post_id).await? {
         return Err(no_such_post());
     }
-    let (count, liked) = db::likes::state(&state.pool, me, post_id).await?;
+    let (count, liked) = db::likes::state(&state.db, me, post_id).await?;
     Ok(LikeState { count, liked })
 }
 
@@ -108,10 +107,10 @@ pub struct Like {
 #[tracing::instrument(skip_all, fields(user = me.get(), post = post_id.get()))]
 pub async fn like_post(state: &AppState, me: UserId, post_id: PostId) -> Result<Like, AppError> {
     // One write transaction, so an unlike cannot slip between the insert and the lookup.
-    let mut tx = state.pool.begin_with("BEGIN IMMEDIATE").await?;
+    let mut tx = state.db.begin_write().await?;
     let like = match db::likes::insert(&mut tx, me, post_id).await? {
         Some(id) => Some(Like { id, created: true }),
-        None => db::likes::id_of(&mut *tx, me, post_id).await?.map(|id| Like { id, created: false }),
+        None => db::likes::id_of_in(&mut tx, me, post_id).await?.map(|id| Like { id, created: false }),
     };
     tx.commit().await?;
     like.ok_or_else(no_such_post)
@@ -119,16 +118,16 @@ pub async fn like_post(state: &AppState, me: UserId, post_id: PostId) -> Result<
 
 /// The id of the reader's like of a post, if they like it.
 pub async fn like_id(state: &AppState, me: UserId, post_id: PostId) -> Result<Option<LikeId>, AppError> {
-    Ok(db::likes::id_of(&state.pool, me, post_id).await?)
+    Ok(db::likes::id_of(&state.db, me, post_id).await?)
 }
 
 /// Deletes a like by its id: only its author may (`policy`); anyone else gets 403.
 #[tracing::instrument(skip_all, fields(user = me.get(), like = like_id.get()))]
 pub async fn delete_like(state: &AppState, me: UserId, like_id: LikeId) -> Result<(), AppError> {
-    if db::likes::delete_own(&state.pool, like_id, me).await? {
+    if db::likes::delete_own(&state.db, like_id, me).await? {
         return Ok(());
     }
-    if db::likes::like_exists(&state.pool, like_id).await? {
+    if db::likes::like_exists(&state.db, like_id).await? {
         Err(policy::remove_like_refused())
     } else {
         Err(AppError::NotFound("This like does not exist, or was removed.".into()))
@@ -148,14 +147,14 @@ pub async fn feed_page_ids(
     let size = size.get();
     let lte = match lte {
         Some(lte) => lte,
-        None => db::feed::newest_id(&state.pool, me).await?.unwrap_or(PostId::NONE),
+        None => db::feed::newest_id(&state.db, me).await?.unwrap_or(PostId::NONE),
     };
     // A page so far that its offset does not fit in SQLite's integers is past the end of
     // any feed: empty, like every page after the last.
     let Some(offset) = size.checked_mul(page).filter(|offset| offset.checked_add(size).is_some()) else {
         return Ok((Vec::new(), lte));
     };
-    let ids = db::feed::ids(&state.pool, me, lte, size, offset).await?;
+    let ids = db::feed::ids(&state.db, me, lte, size, offset).await?;
     Ok((ids, lte))
 }
 
@@ -166,7 +165,7 @@ pub async fn add_comment(
     post_id: PostId,
     text: crate::domain::CommentText,
 ) -> Result<CommentView, AppError> {
-    let mut tx = state.pool.begin_with("BEGIN IMMEDIATE").await?;
+    let mut tx = state.db.begin_write().await?;
     let Some(id) = db::comments::add(&mut tx, post_id, me.id, text.as_str()).await? else {
         // End the transaction now rather than whenever the connection is next used.
         tx.rollback().await?;
@@ -181,10 +180,10 @@ pub async fn add_comment(
 /// Deletes a comment as `policy::may_delete_comment` allows; anyone else gets 403.
 #[tracing::instrument(skip_all, fields(user = me.get(), comment = comment_id.get()))]
 pub async fn delete_comment(state: &AppState, me: UserId, comment_id: CommentId) -> Result<(), AppError> {
-    if db::comments::delete(&state.pool, comment_id, me).await? {
+    if db::comments::delete(&state.db, comment_id, me).await? {
         return Ok(());
     }
-    if db::comments::exists(&state.pool, comment_id).await? {
+    if db::comments::exists(&state.db, comment_id).await? {
         Err(policy::delete_comment_refused())
     } else {
         Err(AppError::NotFound("This comment does not exist, or was deleted.".into()))
@@ -212,7 +211,7 @@ pub async fn people(
 ) -> Result<crate::dto::PeoplePage, AppError> {
     let them = user_id_of(state, username).await?;
     let rows = db::follows::people(
-        &state.pool,
+        &state.db,
         them,
         followers,
         reader.unwrap_or(UserId::NONE),
@@ -229,12 +228,9 @@ pub async fn people(
 }
 
 pub async fn explore(state: &AppState, me: UserId) -> Result<crate::dto::Explore, AppError> {
-    let people = db::follows::suggestions(&state.pool, me, 20)
-        .await?
-        .into_iter()
-        .map(|r| person(r, Some(me)))
-        .collect();
-    let popular = db::posts::popular(&state.pool, 7, 12)
+    let people =
+        db::follows::suggestions(&state.db, me, 20).await?.into_iter().map(|r| person(r, Some(me))).collect();
+    let popular = db::posts::popular(&state.db, 7, 12)
         .await?
         .into_iter()
         .map(|r| crate::dto::PostThumb {

@@ -2,18 +2,18 @@
 //! holds only leaf types: nothing here imports a service, so no service import leads back.
 
 use super::{
-    auth::basic_credentials::BasicChecks, media::MediaStore, password::PasswordHasher,
+    auth::basic_credentials::BasicChecks, db::Db, media::MediaStore, password::PasswordHasher,
     throttle::SignInThrottle,
 };
 use axum::extract::FromRef;
 use leptos::config::LeptosOptions;
-use sqlx::SqlitePool;
 use std::sync::Arc;
 
 #[derive(Clone, FromRef)]
 pub struct AppState {
     pub leptos_options: LeptosOptions,
-    pub pool: SqlitePool,
+    /// The database: SQLite or PostgreSQL (`db::engine`).
+    pub db: Db,
     pub passwords: PasswordHasher,
     pub sign_in_throttle: Arc<SignInThrottle>,
     pub media: Arc<dyn MediaStore>,

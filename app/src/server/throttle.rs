@@ -18,9 +18,11 @@
 //! clock: every instance behind a load balancer shares them, so alternating between
 //! instances buys a guesser nothing, and a restart forgives nobody.
 
-use crate::{error::AppError, server::db};
+use crate::{
+    error::AppError,
+    server::db::{self, Db},
+};
 use sha2::{Digest, Sha256};
-use sqlx::SqlitePool;
 use std::{
     net::{IpAddr, Ipv6Addr},
     time::Duration,
@@ -115,11 +117,11 @@ impl SignInThrottle {
     /// as a failure until `record_success` takes it back.
     pub async fn check_and_count(
         &self,
-        pool: &SqlitePool,
+        database: &Db,
         account: &str,
         ip: Option<IpAddr>,
     ) -> Result<Attempt, AppError> {
-        self.count(pool, account, ip, None)
+        self.count(database, account, ip, None)
             .await?
             .map_err(|wait| AppError::TooManyRequests { retry_after_secs: wait.as_secs().max(1) })
     }
@@ -129,14 +131,14 @@ impl SignInThrottle {
     /// someone else's guesses).
     pub async fn record_success(
         &self,
-        pool: &SqlitePool,
+        database: &Db,
         account: &str,
         ip: Option<IpAddr>,
         attempt: Attempt,
     ) -> Result<(), AppError> {
         let [(account_at_address, _), (address, _), (account, _)] = self.keys(account, ip);
         db::sign_in_attempts::forgive(
-            pool,
+            database,
             &account_at_address.hash(),
             [&address.hash(), &account.hash()],
             attempt.at,
@@ -149,14 +151,14 @@ impl SignInThrottle {
     /// transaction that no other check interleaves with. `Ok(Err(wait))` when refused.
     async fn count(
         &self,
-        pool: &SqlitePool,
+        database: &Db,
         account: &str,
         ip: Option<IpAddr>,
         at: Option<i64>,
     ) -> Result<Result<Attempt, Duration>, sqlx::Error> {
         let keys = self.keys(account, ip).map(|(key, limit)| (key.hash(), limit));
         let window = i64::try_from(self.policy.window.as_millis()).unwrap_or(i64::MAX);
-        let mut tx = db::sign_in_attempts::begin(pool).await?;
+        let mut tx = db::sign_in_attempts::begin(database).await?;
         let now = match at {
             Some(at) => at,
             None => db::clock::now(&mut tx).await?,
@@ -205,7 +207,7 @@ mod tests {
     /// any test could take), not at the database's time.
     struct Throttle {
         throttle: SignInThrottle,
-        pool: SqlitePool,
+        pool: Db,
         runtime: tokio::runtime::Runtime,
         origin: Instant,
     }

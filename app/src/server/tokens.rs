@@ -35,24 +35,24 @@ pub fn parse_name(raw: &str) -> Result<String, AppError> {
 #[tracing::instrument(skip_all, fields(user = me.id.get()))]
 pub async fn create(state: &AppState, me: &CurrentUser, name: &str) -> Result<String, AppError> {
     let name = parse_name(name)?;
-    if db::tokens::count_of_user(&state.pool, me.id).await? >= MAX_PER_USER {
+    if db::tokens::count_of_user(&state.db, me.id).await? >= MAX_PER_USER {
         return Err(AppError::Conflict(format!(
             "You have {MAX_PER_USER} tokens already. Revoke one you no longer use."
         )));
     }
     let token = bearer_token::generate()?;
-    let id = db::tokens::insert(&state.pool, me.id, &name, &bearer_token::hash(&token)).await?;
+    let id = db::tokens::insert(&state.db, me.id, &name, &bearer_token::hash(&token)).await?;
     tracing::info!(user_id = me.id.get(), token_id = id, "access token created");
-    Reveals::put(&state.pool, &NewToken { id, name, token }).await
+    Reveals::put(&state.db, &NewToken { id, name, token }).await
 }
 
 /// `me`'s tokens, newest first, and the one just created if `reveal` names it.
 pub async fn list(state: &AppState, me: &CurrentUser, reveal: Option<&str>) -> Result<TokensPage, AppError> {
     let revealed = match reveal {
-        Some(key) => Reveals::take(&state.pool, me.id, key).await?,
+        Some(key) => Reveals::take(&state.db, me.id, key).await?,
         None => None,
     };
-    let rows = db::tokens::of_user(&state.pool, me.id).await?;
+    let rows = db::tokens::of_user(&state.db, me.id).await?;
     // The name is the token's own (a reveal keeps only the secret).
     let new_token = revealed.and_then(|(id, token)| {
         rows.iter().find(|t| t.id == id).map(|t| NewToken { id, name: t.name.clone(), token })
@@ -72,7 +72,7 @@ pub async fn list(state: &AppState, me: &CurrentUser, reveal: Option<&str>) -> R
 /// Revokes one of `me`'s tokens; it stops working at once.
 #[tracing::instrument(skip_all, fields(user = me.id.get(), token = token_id))]
 pub async fn revoke(state: &AppState, me: &CurrentUser, token_id: i64) -> Result<(), AppError> {
-    if !db::tokens::delete(&state.pool, token_id, me.id).await? {
+    if !db::tokens::delete(&state.db, token_id, me.id).await? {
         return Err(AppError::NotFound("You have no such token.".into()));
     }
     tracing::info!(user_id = me.id.get(), token_id, "access token revoked");

@@ -13,7 +13,10 @@
 
 use app::{
     domain::ids::{PostId, UserId},
-    server::db::feed::{CardRow, FIRST_COMMENTS, PAGE_SQL, page},
+    server::db::{
+        Db,
+        feed::{CardRow, FIRST_COMMENTS, PAGE_SQL, page},
+    },
 };
 use bench::{cached_data_dir, ms, percentile, ready_info};
 use clap::Parser;
@@ -137,6 +140,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             std::process::exit(2);
         }
         let pool = open(&dir).await?;
+        let db = Db::Sqlite(pool.clone());
         let (posts, users): (i64, i64) =
             sqlx::query_as("SELECT (SELECT count(*) FROM posts), (SELECT count(*) FROM users)")
                 .fetch_one(&pool)
@@ -157,7 +161,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         for &reader in &readers {
             let mut before = PostId::MAX;
             for n in 1..args.deep_page {
-                let rows = page(&pool, reader, before, LIMIT).await?;
+                let rows = page(&db, reader, before, LIMIT).await?;
                 if !args.new_only && n <= 3 {
                     let old = old_page(&pool, reader, before, LIMIT).await?;
                     if format!("{old:?}") != format!("{rows:?}") {
@@ -189,7 +193,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
                         let rows = if which == "old" {
                             old_page(&pool, reader, before, LIMIT).await?
                         } else {
-                            page(&pool, reader, before, LIMIT).await?
+                            page(&db, reader, before, LIMIT).await?
                         };
                         let took = start.elapsed();
                         std::hint::black_box(rows);

@@ -38,7 +38,7 @@ async fn sixty_four_people_at_once_keep_every_count_and_every_author() {
     let outcome = crowd.run(stop, 0x5eed).await;
     let elapsed = started.elapsed();
 
-    let mut inspector = Inspector::open(app.data_dir.path()).await;
+    let mut inspector = Inspector::open(&app).await;
     let mut problems = outcome.failures.clone();
     problems.extend(books_balance(&mut inspector, &outcome.ledgers, false).await);
     let t1 = Instant::now();
@@ -229,11 +229,11 @@ pub async fn notifications_match(db: &mut Inspector) -> Vec<String> {
     ];
     let mut problems = Vec::new();
     for (what, rows, notes) in pairs {
-        let unannounced = db.count(&format!("SELECT COUNT(*) FROM ({rows} EXCEPT {notes})")).await;
-        let phantom = db.count(&format!("SELECT COUNT(*) FROM ({notes} EXCEPT {rows})")).await;
+        let unannounced = db.count(&format!("SELECT COUNT(*) FROM ({rows} EXCEPT {notes}) AS x")).await;
+        let phantom = db.count(&format!("SELECT COUNT(*) FROM ({notes} EXCEPT {rows}) AS x")).await;
         let duplicates = db
             .count(&format!(
-                "SELECT (SELECT COUNT(*) FROM ({notes})) - (SELECT COUNT(*) FROM ({notes} UNION {notes}))"
+                "SELECT (SELECT COUNT(*) FROM ({notes}) AS x) - (SELECT COUNT(*) FROM ({notes} UNION {notes}) AS y)"
             ))
             .await;
         if unannounced + phantom + duplicates > 0 {

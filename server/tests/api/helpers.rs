@@ -4,14 +4,25 @@ use app::server::media::{MediaStore, S3Store, S3Url};
 use futures::StreamExt;
 use reqwest::{Client, Response, StatusCode, header, redirect::Policy};
 use serde_json::Value;
-use server::{config::Config, startup::Application};
+use server::{
+    config::{Config, DatabaseUrl},
+    startup::Application,
+};
+use sqlx::Connection;
 use std::{
     path::{Path, PathBuf},
-    sync::Arc,
+    sync::{
+        Arc,
+        atomic::{AtomicU64, Ordering},
+    },
 };
 use tempfile::TempDir;
 
 pub const PASSWORD: &str = "correct horse battery";
+
+/// Set to a PostgreSQL URL (e.g. `.ci/postgres.sh env`), every test server gets a fresh
+/// database of its own there instead of the SQLite file in its data folder.
+pub const DATABASE_URL_VAR: &str = "SHUTTER_TEST_DATABASE_URL";
 
 pub struct TestApp {
     /// `http://localhost:<port>` (localhost, so reqwest keeps Secure cookies too).
@@ -22,19 +33,8 @@ pub struct TestApp {
     pub media: TestMedia,
     /// What the server was started with (to start another one on the same data).
     pub config: Config,
-}
-
-/// The configuration of a test server on `data_dir`. With SHUTTER_TEST_MEDIA_URL set (an
-/// S3 bucket, `.ci/seaweedfs.sh env`), its photos go to a fresh key prefix of that bucket.
-pub fn test_config(data_dir: &Path) -> Config {
-    let mut config = Config::for_tests(data_dir.to_path_buf());
-    if let Ok(raw) = std::env::var("SHUTTER_TEST_MEDIA_URL") {
-        let mut url = S3Url::parse(&raw).expect("SHUTTER_TEST_MEDIA_URL is a media URL");
-        let stem = app::server::media::store::new_stem().expect("random prefix");
-        url.prefix = format!("test-{stem}");
-        config.media_url = Some(url);
-    }
-    config
+    /// Its PostgreSQL database, when the suite runs on PostgreSQL (dropped with the test).
+    pub database: Option<Arc<TestDatabase>>,
 }
 
 /// A test server's photo store, read and written by the test beside the server.
@@ -86,34 +86,146 @@ impl TestMedia {
     }
 }
 
+/// A database made for one test on the PostgreSQL server of `SHUTTER_TEST_DATABASE_URL`,
+/// dropped when the test ends.
+pub struct TestDatabase {
+    /// The URL of this database.
+    pub url: String,
+    admin_url: String,
+    name: String,
+}
+
+impl TestDatabase {
+    /// A fresh database, if the suite runs on PostgreSQL.
+    pub async fn create() -> Option<TestDatabase> {
+        let admin_url = std::env::var(DATABASE_URL_VAR).ok().filter(|url| !url.is_empty())?;
+        static MADE: AtomicU64 = AtomicU64::new(0);
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.subsec_nanos())
+            .unwrap_or_default();
+        let name =
+            format!("shutter_test_{}_{nanos}_{}", std::process::id(), MADE.fetch_add(1, Ordering::Relaxed));
+        let mut admin =
+            sqlx::PgConnection::connect(&admin_url).await.expect("connect to the test PostgreSQL");
+        sqlx::query(&format!("CREATE DATABASE {name}"))
+            .execute(&mut admin)
+            .await
+            .expect("create a test database");
+        let _ = admin.close().await;
+        Some(TestDatabase { url: with_database(&admin_url, &name), admin_url, name })
+    }
+}
+
+impl Drop for TestDatabase {
+    fn drop(&mut self) {
+        // Drop runs outside async code: a thread of its own with a small runtime. FORCE
+        // ends the test server's connections, which may still be open.
+        let (admin_url, name) = (self.admin_url.clone(), self.name.clone());
+        let dropped = std::thread::spawn(move || {
+            let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().ok()?;
+            runtime.block_on(async {
+                let mut admin = sqlx::PgConnection::connect(&admin_url).await.ok()?;
+                sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                    .execute(&mut admin)
+                    .await
+                    .ok()?;
+                admin.close().await.ok()
+            })
+        });
+        let _ = dropped.join();
+    }
+}
+
+/// `url` with its database (the path) replaced by `name`.
+fn with_database(url: &str, name: &str) -> String {
+    let (base, query) = url.split_once('?').map_or((url, None), |(b, q)| (b, Some(q)));
+    let (scheme, rest) = base.split_once("://").expect("a URL");
+    let authority = rest.split('/').next().unwrap_or_default();
+    let query = query.map(|q| format!("?{q}")).unwrap_or_default();
+    format!("{scheme}://{authority}/{name}{query}")
+}
+
+/// The configuration of a test server on `data_dir`, and its database when the suite runs
+/// on PostgreSQL (keep it as long as the server runs). With SHUTTER_TEST_MEDIA_URL set (an
+/// S3 bucket, `.ci/seaweedfs.sh env`), its photos go to a fresh key prefix of that bucket.
+pub async fn test_config(data_dir: &Path) -> (Config, Option<TestDatabase>) {
+    let mut config = Config::for_tests(data_dir.to_path_buf());
+    if let Ok(raw) = std::env::var("SHUTTER_TEST_MEDIA_URL") {
+        let mut url = S3Url::parse(&raw).expect("SHUTTER_TEST_MEDIA_URL is a media URL");
+        let stem = app::server::media::store::new_stem().expect("random prefix");
+        url.prefix = format!("test-{stem}");
+        config.media_url = Some(url);
+    }
+    let database = TestDatabase::create().await;
+    config.database_url = database.as_ref().map(|d| DatabaseUrl::parse(&d.url).expect("a postgres:// URL"));
+    (config, database)
+}
+
 pub async fn spawn_app() -> TestApp {
     spawn_app_with(|_| {}).await
 }
 
 pub async fn spawn_app_with(customise: impl FnOnce(&mut Config)) -> TestApp {
-    let data_dir = tempfile::tempdir().expect("temp dir");
-    let mut config = test_config(data_dir.path());
+    start(tempfile::tempdir().expect("temp dir"), customise).await
+}
+
+async fn start(data_dir: TempDir, customise: impl FnOnce(&mut Config)) -> TestApp {
+    let (mut config, database) = test_config(data_dir.path()).await;
     customise(&mut config);
-    spawn_app_on(data_dir, config).await
+    spawn_app_on(data_dir, config, database).await
 }
 
-/// A second instance beside `app`: another server on the same data folder and photo
-/// store (the same database and media), as a load balancer would put behind one address.
+/// A server on a data folder, configuration and database a test prepared (`test_config`).
+pub async fn spawn_app_on(data_dir: TempDir, config: Config, database: Option<TestDatabase>) -> TestApp {
+    serve(Arc::new(data_dir), config, database.map(Arc::new)).await
+}
+
+/// A second instance beside `app`: another server on the same data folder, database and
+/// photo store, as a load balancer would put behind one address.
 pub async fn spawn_app_beside(app: &TestApp) -> TestApp {
-    spawn_app_on(app.data_dir.clone(), app.config.clone()).await
+    serve(app.data_dir.clone(), app.config.clone(), app.database.clone()).await
 }
 
-/// A server on a data folder and configuration a test prepared (`test_config`).
-pub async fn spawn_app_on(data_dir: impl Into<Arc<TempDir>>, config: Config) -> TestApp {
-    let data_dir = data_dir.into();
+async fn serve(data_dir: Arc<TempDir>, config: Config, database: Option<Arc<TestDatabase>>) -> TestApp {
     let media = TestMedia::of(&config);
     let app = Application::build(config.clone()).await.expect("the server starts");
     let port = app.local_addr().port();
     tokio::spawn(app.run_until_stopped());
-    TestApp { address: format!("http://localhost:{port}"), data_dir, media, config }
+    TestApp { address: format!("http://localhost:{port}"), data_dir, media, config, database }
 }
 
 impl TestApp {
+    /// Whether this server runs on PostgreSQL.
+    pub fn on_postgres(&self) -> bool {
+        self.database.is_some()
+    }
+
+    /// Runs `sql` on the server's database from beside it (its own connection).
+    pub async fn execute(&self, sql: &str) {
+        match &self.database {
+            Some(db) => {
+                let mut conn = sqlx::PgConnection::connect(&db.url).await.expect("connect");
+                sqlx::raw_sql(sql).execute(&mut conn).await.expect(sql);
+                let _ = conn.close().await;
+            }
+            None => {
+                let path = self.data_dir.path().join("shutter.db");
+                let mut conn = sqlx::SqliteConnection::connect(&format!("sqlite://{}", path.display()))
+                    .await
+                    .expect("connect");
+                sqlx::raw_sql(sql).execute(&mut conn).await.expect(sql);
+                let _ = conn.close().await;
+            }
+        }
+    }
+
+    /// One number from the server's database.
+    pub async fn count(&self, sql: &str) -> i64 {
+        let mut inspector = crate::inspect::Inspector::open(self).await;
+        inspector.count(sql).await
+    }
+
     /// A fresh browser-like client: its own cookie jar, no automatic redirects.
     pub fn client(&self) -> Client {
         Client::builder().cookie_store(true).redirect(Policy::none()).build().expect("client")

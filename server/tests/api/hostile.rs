@@ -509,7 +509,7 @@ fn excerpt(body: &str) -> String {
 #[tokio::test]
 async fn hostile_input_is_refused_escaped_and_changes_nothing() {
     let mut world = World::build().await;
-    let mut inspector = Inspector::open(world.app.data_dir.path()).await.watching(&world.app.media);
+    let mut inspector = Inspector::open(&world.app).await;
     let cases = cases::all(&world);
     let mut failures = Vec::new();
     let mut names = std::collections::HashSet::new();

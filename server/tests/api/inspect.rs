@@ -1,9 +1,10 @@
 //! Read-only looks at a server's data folder from beside it: a snapshot of every table
 //! and of the media folder (to prove a request changed nothing), and the rows behind the
-//! counts the site shows. It opens its own read-only connection, never the server's pool.
+//! counts the site shows. It opens its own read-only connection, never the server's pool,
+//! to the SQLite file or the PostgreSQL database the server runs on.
 
-use crate::helpers::TestMedia;
-use sqlx::{Connection, Row, SqliteConnection, sqlite::SqliteConnectOptions};
+use crate::helpers::{TestApp, TestMedia};
+use sqlx::{Connection, PgConnection, Row, SqliteConnection, sqlite::SqliteConnectOptions};
 use std::{
     collections::BTreeMap,
     path::{Path, PathBuf},
@@ -46,7 +47,7 @@ impl Snapshot {
 }
 
 pub struct Inspector {
-    conn: SqliteConnection,
+    conn: Conn,
     data_dir: PathBuf,
     /// `SELECT` of each table, built once from its columns.
     queries: Vec<(String, String)>,
@@ -54,8 +55,23 @@ pub struct Inspector {
     media: Option<TestMedia>,
 }
 
+enum Conn {
+    Sqlite(SqliteConnection),
+    Postgres(PgConnection),
+}
+
 impl Inspector {
-    pub async fn open(data_dir: &Path) -> Self {
+    /// Looks at `app`'s database, whichever engine it runs on.
+    pub async fn open(app: &TestApp) -> Self {
+        let inspector = match &app.database {
+            Some(db) => Self::open_postgres(&db.url, app.data_dir.path()).await,
+            None => Self::open_sqlite(app.data_dir.path()).await,
+        };
+        inspector.watching(&app.media)
+    }
+
+    /// Looks at the SQLite database of the data folder `data_dir`.
+    pub async fn open_sqlite(data_dir: &Path) -> Self {
         let options = SqliteConnectOptions::new().filename(data_dir.join("shutter.db")).read_only(true);
         let mut conn = SqliteConnection::connect_with(&options).await.expect("read-only connection");
         let tables: Vec<String> =
@@ -77,7 +93,7 @@ impl Inspector {
                 .collect();
             queries.push((table.clone(), format!("SELECT {} FROM \"{table}\"", kept.join(" || ',' || "))));
         }
-        Self { conn, data_dir: data_dir.to_owned(), queries, media: None }
+        Self { conn: Conn::Sqlite(conn), data_dir: data_dir.to_owned(), queries, media: None }
     }
 
     /// Snapshots list the photos of `media` (the server's store, which may be S3).
@@ -86,11 +102,45 @@ impl Inspector {
         self
     }
 
+    /// Looks at the PostgreSQL database at `url` (media in `data_dir`): each row as JSON
+    /// text, less its volatile columns.
+    async fn open_postgres(url: &str, data_dir: &Path) -> Self {
+        let mut conn = PgConnection::connect(url).await.expect("connection");
+        sqlx::query("SET default_transaction_read_only = on").execute(&mut conn).await.expect("read only");
+        let tables: Vec<String> = sqlx::query_scalar(
+            "SELECT table_name::text FROM information_schema.tables \
+             WHERE table_schema = 'public' AND table_type = 'BASE TABLE' ORDER BY 1",
+        )
+        .fetch_all(&mut conn)
+        .await
+        .expect("tables");
+        let queries = tables
+            .into_iter()
+            .filter(|t| !SKIPPED_TABLES.contains(&t.as_str()))
+            .map(|table| {
+                let volatile: Vec<String> = VOLATILE_COLUMNS
+                    .iter()
+                    .filter(|(t, _)| *t == table)
+                    .map(|(_, c)| format!("'{c}'"))
+                    .collect();
+                let query = format!(
+                    "SELECT (to_jsonb(t) - ARRAY[{}]::text[])::text FROM \"{table}\" t",
+                    volatile.join(", ")
+                );
+                (table, query)
+            })
+            .collect();
+        Self { conn: Conn::Postgres(conn), data_dir: data_dir.to_owned(), queries, media: None }
+    }
+
     pub async fn snapshot(&mut self) -> Snapshot {
         let mut snapshot = Snapshot::default();
         for (table, query) in &self.queries {
-            let mut rows: Vec<String> =
-                sqlx::query_scalar(query).fetch_all(&mut self.conn).await.expect("table rows");
+            let mut rows: Vec<String> = match &mut self.conn {
+                Conn::Sqlite(conn) => sqlx::query_scalar(query).fetch_all(conn).await,
+                Conn::Postgres(conn) => sqlx::query_scalar(query).fetch_all(conn).await,
+            }
+            .expect("table rows");
             rows.sort();
             snapshot.tables.insert(table.clone(), rows);
         }
@@ -104,27 +154,50 @@ impl Inspector {
 
     /// One number from the database.
     pub async fn count(&mut self, sql: &str) -> i64 {
-        sqlx::query(sql).fetch_one(&mut self.conn).await.expect(sql).get(0)
+        match &mut self.conn {
+            Conn::Sqlite(conn) => sqlx::query(sql).fetch_one(conn).await.expect(sql).get(0),
+            Conn::Postgres(conn) => sqlx::query(sql).fetch_one(conn).await.expect(sql).get(0),
+        }
     }
 
     /// Rows of two columns, as text.
     pub async fn pairs(&mut self, sql: &str) -> Vec<(String, String)> {
-        sqlx::query(sql)
-            .fetch_all(&mut self.conn)
-            .await
-            .expect(sql)
-            .iter()
-            .map(|r| (text(r, 0), text(r, 1)))
-            .collect()
+        match &mut self.conn {
+            Conn::Sqlite(conn) => sqlx::query(sql)
+                .fetch_all(conn)
+                .await
+                .expect(sql)
+                .iter()
+                .map(|r| (text(r, 0), text(r, 1)))
+                .collect(),
+            Conn::Postgres(conn) => sqlx::query(sql)
+                .fetch_all(conn)
+                .await
+                .expect(sql)
+                .iter()
+                .map(|r| (text(r, 0), text(r, 1)))
+                .collect(),
+        }
     }
 
+    /// SQLite's own check of the file (the kill -9 soak runs on SQLite).
     pub async fn integrity_check(&mut self) -> String {
-        sqlx::query_scalar("PRAGMA integrity_check").fetch_one(&mut self.conn).await.expect("integrity_check")
+        match &mut self.conn {
+            Conn::Sqlite(conn) => {
+                sqlx::query_scalar("PRAGMA integrity_check").fetch_one(conn).await.expect("integrity_check")
+            }
+            Conn::Postgres(_) => "ok".into(),
+        }
     }
 }
 
-/// A column as text, whatever its SQLite type.
-fn text(row: &sqlx::sqlite::SqliteRow, i: usize) -> String {
+/// A column as text, whatever its type.
+fn text<R: Row>(row: &R, i: usize) -> String
+where
+    usize: sqlx::ColumnIndex<R>,
+    for<'r> String: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
+    for<'r> i64: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
+{
     row.try_get::<String, _>(i)
         .or_else(|_| row.try_get::<i64, _>(i).map(|v| v.to_string()))
         .unwrap_or_default()

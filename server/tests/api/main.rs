@@ -5,7 +5,9 @@
 #![allow(clippy::unwrap_used)]
 
 mod accounts;
+mod backup;
 mod concurrency;
+mod engines;
 mod escaping;
 mod helpers;
 mod hostile;

@@ -3,7 +3,6 @@
 
 use crate::helpers::{TestApp, spawn_app};
 use reqwest::{Client, StatusCode};
-use sqlx::{Connection, SqliteConnection};
 
 const SERVER_ERROR: &str = "Something went wrong on our side. Please try again.";
 
@@ -14,12 +13,9 @@ async fn page(app: &TestApp, client: &Client, path: &str) -> (StatusCode, String
 }
 
 /// Makes `table` unreadable to the running server, as a damaged or half-migrated database
-/// would: renamed away through a second connection to the server's own database file.
+/// would: renamed away through a second connection to the server's own database.
 async fn lose_table(app: &TestApp, table: &str) {
-    let path = app.data_dir.path().join("shutter.db");
-    let mut db = SqliteConnection::connect(&format!("sqlite://{}", path.display())).await.unwrap();
-    sqlx::query(&format!("ALTER TABLE {table} RENAME TO lost_{table}")).execute(&mut db).await.unwrap();
-    db.close().await.unwrap();
+    app.execute(&format!("ALTER TABLE {table} RENAME TO lost_{table}")).await;
 }
 
 #[tokio::test]

@@ -355,16 +355,19 @@ async fn a_database_failure_after_the_files_were_written_removes_them() {
     let app = spawn_app().await;
     let client = app.signed_up("unlucky").await;
     // Sabotage the insert of the photo rows, after the files are already written.
-    let db =
-        sqlx::SqlitePool::connect(&format!("sqlite://{}", app.data_dir.path().join("shutter.db").display()))
-            .await
-            .unwrap();
-    sqlx::query(
-        "CREATE TRIGGER sabotage BEFORE INSERT ON post_images BEGIN SELECT RAISE(ABORT, 'disk on fire'); END",
-    )
-    .execute(&db)
-    .await
-    .unwrap();
+    if app.on_postgres() {
+        app.execute(
+            "CREATE FUNCTION sabotage() RETURNS trigger LANGUAGE plpgsql AS \
+               $$ BEGIN RAISE EXCEPTION 'disk on fire'; END $$; \
+             CREATE TRIGGER sabotage BEFORE INSERT ON post_images FOR EACH ROW EXECUTE FUNCTION sabotage();",
+        )
+        .await;
+    } else {
+        app.execute(
+            "CREATE TRIGGER sabotage BEFORE INSERT ON post_images BEGIN SELECT RAISE(ABORT, 'disk on fire'); END",
+        )
+        .await;
+    }
     let res = app.upload(&client, &[("a.gif", fixture("animated.gif"))], "doomed", &[]).await;
     assert_eq!(res.status(), StatusCode::INTERNAL_SERVER_ERROR);
     let body: Value = res.json().await.unwrap();
@@ -373,14 +376,13 @@ async fn a_database_failure_after_the_files_were_written_removes_them() {
         "database errors stay on the server"
     );
     assert!(app.media_files().await.is_empty(), "no orphan files");
-    let posts: i64 = sqlx::query_scalar("SELECT count(*) FROM posts").fetch_one(&db).await.unwrap();
-    assert_eq!(posts, 0, "no orphan rows");
+    assert_eq!(app.count("SELECT count(*) FROM posts").await, 0, "no orphan rows");
 }
 
 #[tokio::test]
 async fn old_files_no_row_points_to_are_swept_at_start_up() {
     let data_dir = tempfile::tempdir().unwrap();
-    let mut config = crate::helpers::test_config(data_dir.path());
+    let (mut config, database) = crate::helpers::test_config(data_dir.path()).await;
     let media = crate::helpers::TestMedia::of(&config);
     let orphan = Variant::Full.file_name(&"ab".repeat(16));
     media.write(&orphan, b"left by a crash").await;
@@ -389,7 +391,7 @@ async fn old_files_no_row_points_to_are_swept_at_start_up() {
     }
     // As if the crash were longer ago than the grace period.
     config.orphan_grace = Duration::ZERO;
-    let app = crate::helpers::spawn_app_on(data_dir, config).await;
+    let app = crate::helpers::spawn_app_on(data_dir, config, database).await;
     let client = app.signed_up("survivor").await;
     app.post_photos(&client, &["animated.gif"], "").await;
     let files = app.media_files().await;

@@ -429,10 +429,8 @@ async fn a_405_says_405_in_its_body() {
 #[tokio::test]
 async fn stopping_the_server_finishes_the_requests_in_flight() {
     let data = tempfile::tempdir().unwrap();
-    let app =
-        server::startup::Application::build(server::config::Config::for_tests(data.path().to_path_buf()))
-            .await
-            .unwrap();
+    let (config, _database) = crate::helpers::test_config(data.path()).await;
+    let app = server::startup::Application::build(config).await.unwrap();
     let address = app.local_addr();
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
     let server = tokio::spawn(app.run_until(async {

@@ -66,6 +66,8 @@ async fn people_by_username_or_full_name_prefix() {
     assert!(people(&search(&app, &ada, "   ").await).is_empty());
     let long = "a".repeat(5000);
     assert!(people(&search(&app, &ada, &long).await).is_empty(), "a long query is just no match");
+    // No name holds a NUL (PostgreSQL's text cannot): no match either, not a failure.
+    assert!(people(&search(&app, &ada, "ad\u{0}a").await).is_empty(), "a NUL is just no match");
 }
 
 #[tokio::test]

@@ -144,15 +144,7 @@ async fn fifty_concurrent_clients_end_with_counts_equal_to_the_rows() {
         }
     });
     futures::future::join_all(tasks).await;
-    let db =
-        sqlx::SqlitePool::connect(&format!("sqlite://{}", app.data_dir.path().join("shutter.db").display()))
-            .await
-            .unwrap();
-    let rows: i64 = sqlx::query_scalar("SELECT count(*) FROM likes WHERE post_id = ?")
-        .bind(post)
-        .fetch_one(&db)
-        .await
-        .unwrap();
+    let rows = app.count(&format!("SELECT count(*) FROM likes WHERE post_id = {post}")).await;
     assert_eq!(rows, 25);
     let shown: Value = app.post_view(&owner, post).await.json().await.unwrap();
     assert_eq!(shown["likes"]["count"], rows);
@@ -262,4 +254,78 @@ async fn follower_lists_and_explore() {
     assert_eq!(res.status(), StatusCode::NOT_FOUND);
     let res = app.client().get(app.url("/explore/")).send().await.unwrap();
     assert_eq!(res.status(), StatusCode::FOUND, "explore needs a signed-in visitor");
+}
+
+/// Likes and comments racing the deletion of their post: each answers 200 (it came first)
+/// or 404 (the post was gone), never a 500 — on PostgreSQL too, where nothing serialises
+/// writers and a row can vanish between a statement's read and its foreign-key check.
+#[tokio::test]
+async fn likes_and_comments_racing_a_post_deletion_answer_200_or_404() {
+    let app = spawn_app().await;
+    let owner = app.signed_up("fleeting").await;
+    let mut fans = Vec::new();
+    for i in 0..12 {
+        fans.push(app.signed_up(&format!("racer{i}")).await);
+    }
+    for round in 0..6 {
+        let post = app.post_photos(&owner, &["animated.gif"], &format!("round {round}")).await.to_string();
+        let deletion = async {
+            let res = app.call(&owner, "/api/fn/delete_post", &[("id", &post)]).await;
+            vec![("delete", res.status())]
+        };
+        let reactions = fans.iter().map(|fan| {
+            let (app, post) = (&app, &post);
+            async move {
+                let like = app.call(fan, "/api/fn/like", &[("post", post), ("liked", "true")]).await;
+                let comment =
+                    app.call(fan, "/api/fn/add_comment", &[("post", post), ("text", "quick!")]).await;
+                vec![("like", like.status()), ("comment", comment.status())]
+            }
+        });
+        let (deleted, reacted) = futures::join!(deletion, futures::future::join_all(reactions));
+        for (what, status) in deleted.into_iter().chain(reacted.into_iter().flatten()) {
+            assert!(
+                status == StatusCode::OK || (what != "delete" && status == StatusCode::NOT_FOUND),
+                "round {round}: {what} answered {status}"
+            );
+        }
+    }
+}
+
+/// Follows and @mentions racing the deletion of the account they name: each answers 200
+/// (it came first, or the mention found nobody) or 404 (the person was gone), never a 500.
+#[tokio::test]
+async fn follows_and_mentions_racing_an_account_deletion_answer_200_or_404() {
+    let app = spawn_app().await;
+    let host = app.signed_up("host").await;
+    let post = app.post_photos(&host, &["animated.gif"], "").await.to_string();
+    let mut fans = Vec::new();
+    for i in 0..12 {
+        fans.push(app.signed_up(&format!("chaser{i}")).await);
+    }
+    for round in 0..6 {
+        let name = format!("leaving{round}");
+        let leaving = app.signed_up(&name).await;
+        let deletion = async {
+            let res =
+                app.call(&leaving, "/api/fn/delete_account", &[("password", crate::helpers::PASSWORD)]).await;
+            vec![("delete", res.status())]
+        };
+        let reactions = fans.iter().map(|fan| {
+            let (app, post, name) = (&app, &post, &name);
+            async move {
+                let follow = app.call(fan, "/api/fn/follow", &[("username", name)]).await;
+                let text = format!("@{name} wait!");
+                let comment = app.call(fan, "/api/fn/add_comment", &[("post", post), ("text", &text)]).await;
+                vec![("follow", follow.status()), ("comment", comment.status())]
+            }
+        });
+        let (deleted, reacted) = futures::join!(deletion, futures::future::join_all(reactions));
+        for (what, status) in deleted.into_iter().chain(reacted.into_iter().flatten()) {
+            assert!(
+                status == StatusCode::OK || (what == "follow" && status == StatusCode::NOT_FOUND),
+                "round {round}: {what} answered {status}"
+            );
+        }
+    }
 }

@@ -11,10 +11,10 @@
 //! memory; the sign-in throttle applies to them exactly as to the sign-in form
 //! (`password_check`).
 
+use crate::server::db::Db;
 use crate::{domain::ids::UserId, dto::CurrentUser, error::AppError, server::db};
 use base64::Engine as _;
 use sha2::{Digest, Sha256};
-use sqlx::SqlitePool;
 use std::{
     collections::HashMap,
     sync::Mutex,
@@ -74,14 +74,14 @@ impl BasicChecks {
     /// throttled password check); 403 if they are wrong, 429 when throttled.
     pub async fn person(
         &self,
-        pool: &SqlitePool,
+        database: &Db,
         username: &str,
         password: &str,
         check: impl Future<Output = Result<db::users::Credentials, AppError>>,
     ) -> Result<CurrentUser, AppError> {
         let key = self.cache_key(&username.trim().to_lowercase(), password);
         if let Some(v) = self.remembered(&key) {
-            match db::users::find_session_user(pool, v.user_id).await? {
+            match db::users::find_session_user(database, v.user_id).await? {
                 Some(user) if user.session_epoch == v.epoch => return Ok(user.into()),
                 // Deleted, or the password changed since: check afresh (and fail).
                 _ => self.forget(&key),
@@ -96,8 +96,9 @@ impl BasicChecks {
             Err(e @ (AppError::TooManyRequests { .. } | AppError::Internal)) => return Err(e),
             Err(_) => return Err(AppError::InvalidCredentials),
         };
-        let user =
-            db::users::find_session_user(pool, credentials.id).await?.ok_or(AppError::InvalidCredentials)?;
+        let user = db::users::find_session_user(database, credentials.id)
+            .await?
+            .ok_or(AppError::InvalidCredentials)?;
         self.remember(key, user.id, user.session_epoch);
         Ok(user.into())
     }

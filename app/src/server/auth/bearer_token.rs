@@ -2,6 +2,7 @@
 //! belongs to, and new ones waiting to be shown once. Only a token's SHA-256 is stored; a
 //! token is 256 random bits, so a fast hash is enough (nothing to brute-force).
 
+use crate::server::db::Db;
 use crate::{
     domain::ids::UserId,
     dto::{CurrentUser, NewToken},
@@ -9,7 +10,6 @@ use crate::{
     server::db,
 };
 use sha2::{Digest, Sha256};
-use sqlx::SqlitePool;
 use std::time::Duration;
 
 /// Every token starts with this, so leaked ones are easy to recognise (and to scan for).
@@ -35,18 +35,18 @@ pub fn generate() -> Result<String, AppError> {
 
 /// The person a presented token belongs to, or `None` for an unknown or revoked token.
 /// Records the use at most once a minute, so reading the API does not write each time.
-pub async fn person(pool: &SqlitePool, token: &str) -> Result<Option<CurrentUser>, AppError> {
+pub async fn person(database: &Db, token: &str) -> Result<Option<CurrentUser>, AppError> {
     let well_formed = token.strip_prefix(PREFIX).is_some_and(|rest| {
         rest.len() == 64 && rest.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
     });
     if !well_formed {
         return Ok(None);
     }
-    let Some(owner) = db::tokens::owner_of(pool, &hash(token)).await? else {
+    let Some(owner) = db::tokens::owner_of(database, &hash(token)).await? else {
         return Ok(None);
     };
     if owner.stale
-        && let Err(e) = db::tokens::touch(pool, owner.token_id).await
+        && let Err(e) = db::tokens::touch(database, owner.token_id).await
     {
         // Bookkeeping only: the request goes on.
         tracing::warn!(error = %e, token_id = owner.token_id, "could not record a token's use");
@@ -70,34 +70,30 @@ pub struct Reveals;
 
 impl Reveals {
     /// Puts `token` aside for its owner; answers the key to take it with.
-    pub async fn put(pool: &SqlitePool, token: &NewToken) -> Result<String, AppError> {
+    pub async fn put(database: &Db, token: &NewToken) -> Result<String, AppError> {
         let key = random_hex(16)?;
         let ttl = i64::try_from(REVEAL_TTL.as_millis()).unwrap_or(i64::MAX);
-        db::token_reveals::put(pool, &key, token.id, &token.token, ttl).await?;
+        db::token_reveals::put(database, &key, token.id, &token.token, ttl).await?;
         Ok(key)
     }
 
     /// Takes the token waiting under `key` for `user_id`: the id and the token itself, if
     /// it is theirs and its time is not over. A malformed key is nobody's.
-    pub async fn take(
-        pool: &SqlitePool,
-        user_id: UserId,
-        key: &str,
-    ) -> Result<Option<(i64, String)>, AppError> {
+    pub async fn take(database: &Db, user_id: UserId, key: &str) -> Result<Option<(i64, String)>, AppError> {
         if key.len() != 32 || !key.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b)) {
             return Ok(None);
         }
-        let taken = db::token_reveals::take(pool, key, user_id).await?;
+        let taken = db::token_reveals::take(database, key, user_id).await?;
         Ok(taken.map(|t| (t.token_id, t.token)))
     }
 }
 
 /// Deletes the reveals nobody took in time, every `period`, until the server stops.
-pub async fn sweep_reveals(pool: SqlitePool, period: Duration) {
+pub async fn sweep_reveals(database: Db, period: Duration) {
     let mut every = tokio::time::interval(period);
     loop {
         every.tick().await;
-        if let Err(e) = db::token_reveals::prune(&pool).await {
+        if let Err(e) = db::token_reveals::prune(&database).await {
             tracing::warn!(error = %e, "could not delete expired token reveals");
         }
     }
@@ -108,7 +104,7 @@ mod tests {
     use super::*;
     use crate::server::db::users::NewUser;
 
-    async fn person(pool: &SqlitePool, username: &str) -> UserId {
+    async fn person(pool: &Db, username: &str) -> UserId {
         let user = NewUser { username, full_name: "P", email: "p@example.com", password_hash: "x" };
         db::users::insert(pool, user).await.unwrap()
     }

@@ -70,14 +70,14 @@ pub async fn identify(state: &AppState, parts: &Parts, door: Door) -> Result<Cal
         let (scheme, credentials) = value.trim().split_once(' ').unwrap_or((value, ""));
         let credentials = credentials.trim();
         let person = if scheme.eq_ignore_ascii_case("bearer") {
-            bearer_token::person(&state.pool, credentials)
+            bearer_token::person(&state.db, credentials)
                 .await?
                 .ok_or_else(|| refused("This access token is not valid (revoked, or never issued)."))?
         } else if scheme.eq_ignore_ascii_case("basic") {
             let (username, password) = basic_credentials::decode(credentials)
                 .ok_or_else(|| refused("Basic credentials must be base64 of username:password."))?;
             let check = password_check::check_credentials(state, peer_ip(parts), &username, &password);
-            state.basic_checks.person(&state.pool, &username, &password, check).await?
+            state.basic_checks.person(&state.db, &username, &password, check).await?
         } else {
             return Err(refused("Use Authorization: Bearer <token> or Basic credentials."));
         };
@@ -85,7 +85,7 @@ pub async fn identify(state: &AppState, parts: &Parts, door: Door) -> Result<Cal
     }
     let session = session_of(parts)?;
     let lookup = || async {
-        let person = session_cookie::signed_in(&state.pool, session).await?;
+        let person = session_cookie::signed_in(&state.db, session).await?;
         Ok(person.map_or(Caller::Visitor, Caller::Person))
     };
     match parts.extensions.get::<RenderUser>() {

@@ -23,13 +23,13 @@ pub async fn check_credentials(
         return Err(AppError::BadRequest("Enter your username and password.".into()));
     }
     let account = username.trim().to_lowercase();
-    let attempt = state.sign_in_throttle.check_and_count(&state.pool, &account, client_ip).await?;
+    let attempt = state.sign_in_throttle.check_and_count(&state.db, &account, client_ip).await?;
 
     // An impossible username or an over-long password cannot match; still pay the same
     // argon2 cost as a real check so the answer's timing says nothing.
     let credentials = match Username::parse(&account) {
         Ok(name) if password.chars().count() <= password::MAX_LEN => {
-            db::users::credentials_by_username(&state.pool, name.as_str()).await?
+            db::users::credentials_by_username(&state.db, name.as_str()).await?
         }
         _ => None,
     };
@@ -42,7 +42,7 @@ pub async fn check_credentials(
     let Some(user) = credentials else {
         return Err(AppError::InvalidCredentials);
     };
-    state.sign_in_throttle.record_success(&state.pool, &account, client_ip, attempt).await?;
+    state.sign_in_throttle.record_success(&state.db, &account, client_ip, attempt).await?;
     Ok(user)
 }
 
@@ -56,13 +56,13 @@ pub async fn confirm_password(
     password: &str,
 ) -> Result<String, AppError> {
     let credentials =
-        db::users::credentials_by_id(&state.pool, me.id).await?.ok_or(AppError::SignInRequired)?;
+        db::users::credentials_by_id(&state.db, me.id).await?.ok_or(AppError::SignInRequired)?;
     let account = me.username.to_lowercase();
-    let attempt = state.sign_in_throttle.check_and_count(&state.pool, &account, client_ip).await?;
+    let attempt = state.sign_in_throttle.check_and_count(&state.db, &account, client_ip).await?;
     let candidate: String = password.chars().take(password::MAX_LEN).collect();
     let hash = credentials.password_hash;
     if state.passwords.verify(candidate, Some(hash.clone())).await? {
-        state.sign_in_throttle.record_success(&state.pool, &account, client_ip, attempt).await?;
+        state.sign_in_throttle.record_success(&state.db, &account, client_ip, attempt).await?;
         Ok(hash)
     } else {
         tracing::info!(user_id = me.id.get(), "wrong password confirmation");

@@ -3,9 +3,9 @@
 //! names a user and their `session_epoch`; bumping the epoch in the users table (password
 //! change) ends every other session at once, deleting the user ends all of them.
 
+use crate::server::db::Db;
 use crate::{domain::ids::UserId, dto::CurrentUser, error::AppError, server::db};
 use serde::{Deserialize, Serialize};
-use sqlx::SqlitePool;
 use tower_sessions::Session;
 
 /// The cookie's name.
@@ -35,11 +35,11 @@ pub async fn end(session: &Session) -> Result<(), AppError> {
 
 /// The signed-in person, or `None` if this session names nobody, or names a deleted user
 /// or an epoch that a password change has since retired.
-pub async fn signed_in(pool: &SqlitePool, session: &Session) -> Result<Option<CurrentUser>, AppError> {
+pub async fn signed_in(database: &Db, session: &Session) -> Result<Option<CurrentUser>, AppError> {
     let Some(auth) = session.get::<SessionAuth>(AUTH_KEY).await.map_err(session_error)? else {
         return Ok(None);
     };
-    match db::users::find_session_user(pool, auth.user_id).await? {
+    match db::users::find_session_user(database, auth.user_id).await? {
         Some(user) if user.session_epoch == auth.epoch => Ok(Some(user.into())),
         _ => {
             end(session).await?;

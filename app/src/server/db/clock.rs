@@ -2,18 +2,20 @@
 //! tokens waiting to be shown) is timed by it, never by an instance's own clock: two
 //! instances whose clocks are a minute apart must not count one window twice.
 
-use sqlx::SqliteConnection;
+use super::{Db, Tx, engine::on_tx};
 
-/// Milliseconds since the Unix epoch, as an SQL expression. The one dialect-specific
-/// piece of these tables: on PostgreSQL it is
-/// `(extract(epoch FROM clock_timestamp()) * 1000)::bigint` (`clock_timestamp`, not
-/// `now()`: the time of the statement, not of the transaction's start, which may be
-/// older than a lock the transaction waited for).
-pub(crate) fn now_ms() -> &'static str {
-    "CAST((julianday('now') - 2440587.5) * 86400000.0 AS INTEGER)"
+/// Milliseconds since the Unix epoch, as an SQL expression of `db`'s dialect. On
+/// PostgreSQL `clock_timestamp()`, not `now()`: the time of the statement, not of the
+/// transaction's start, which may be older than a lock the transaction waited for.
+pub(crate) fn now_ms(db: &Db) -> &'static str {
+    db.sql(SQLITE, POSTGRES)
 }
 
-/// The database's time now, in milliseconds since the Unix epoch.
-pub async fn now(conn: &mut SqliteConnection) -> Result<i64, sqlx::Error> {
-    sqlx::query_scalar(&format!("SELECT {}", now_ms())).fetch_one(conn).await
+const SQLITE: &str = "CAST((julianday('now') - 2440587.5) * 86400000.0 AS INTEGER)";
+const POSTGRES: &str = "(extract(epoch FROM clock_timestamp()) * 1000)::bigint";
+
+/// The database's time now, in milliseconds since the Unix epoch, read in `tx`.
+pub async fn now(tx: &mut Tx) -> Result<i64, sqlx::Error> {
+    let sql = format!("SELECT {}", tx.sql(SQLITE, POSTGRES));
+    on_tx!(tx, conn => sqlx::query_scalar(&sql).fetch_one(conn).await)
 }

@@ -1,52 +1,52 @@
 //! The `follows` table.
 
+use super::{Db, engine::on_pool};
 use crate::domain::ids::UserId;
-use sqlx::SqlitePool;
 
-/// Follows; following twice keeps one row.
-pub async fn follow(pool: &SqlitePool, follower_id: UserId, followee_id: UserId) -> Result<(), sqlx::Error> {
-    sqlx::query("INSERT OR IGNORE INTO follows (follower_id, followee_id) VALUES (?, ?)")
-        .bind(follower_id)
-        .bind(followee_id)
-        .execute(pool)
-        .await
-        .map(drop)
+/// Follows; following twice keeps one row, and so does following someone who has just
+/// deleted their account: none.
+pub async fn follow(db: &Db, follower_id: UserId, followee_id: UserId) -> Result<(), sqlx::Error> {
+    let sql = format!(
+        "INSERT INTO follows (follower_id, followee_id) SELECT $1, id FROM users WHERE id = $2{} \
+         ON CONFLICT DO NOTHING",
+        db.keep_rows()
+    );
+    on_pool!(db, pool => sqlx::query(&sql)
+    .bind(follower_id)
+    .bind(followee_id)
+    .execute(pool)
+    .await
+    .map(drop))
 }
 
-pub async fn unfollow(
-    pool: &SqlitePool,
-    follower_id: UserId,
-    followee_id: UserId,
-) -> Result<(), sqlx::Error> {
-    sqlx::query("DELETE FROM follows WHERE follower_id = ? AND followee_id = ?")
+pub async fn unfollow(db: &Db, follower_id: UserId, followee_id: UserId) -> Result<(), sqlx::Error> {
+    on_pool!(db, pool => sqlx::query("DELETE FROM follows WHERE follower_id = $1 AND followee_id = $2")
         .bind(follower_id)
         .bind(followee_id)
         .execute(pool)
         .await
-        .map(drop)
+        .map(drop))
 }
 
 /// (followers, following) of a user.
-pub async fn counts(pool: &SqlitePool, user_id: UserId) -> Result<(i64, i64), sqlx::Error> {
-    sqlx::query_as(
-        "SELECT (SELECT count(*) FROM follows WHERE followee_id = ?1), \
-                (SELECT count(*) FROM follows WHERE follower_id = ?1)",
+pub async fn counts(db: &Db, user_id: UserId) -> Result<(i64, i64), sqlx::Error> {
+    on_pool!(db, pool => sqlx::query_as(
+        "SELECT (SELECT count(*) FROM follows WHERE followee_id = $1), \
+                (SELECT count(*) FROM follows WHERE follower_id = $1)",
     )
     .bind(user_id)
     .fetch_one(pool)
-    .await
+    .await)
 }
 
-pub async fn is_following(
-    pool: &SqlitePool,
-    follower_id: UserId,
-    followee_id: UserId,
-) -> Result<bool, sqlx::Error> {
-    sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM follows WHERE follower_id = ? AND followee_id = ?)")
-        .bind(follower_id)
-        .bind(followee_id)
-        .fetch_one(pool)
-        .await
+pub async fn is_following(db: &Db, follower_id: UserId, followee_id: UserId) -> Result<bool, sqlx::Error> {
+    on_pool!(db, pool => sqlx::query_scalar(
+        "SELECT EXISTS (SELECT 1 FROM follows WHERE follower_id = $1 AND followee_id = $2)",
+    )
+    .bind(follower_id)
+    .bind(followee_id)
+    .fetch_one(pool)
+    .await)
 }
 
 #[derive(Debug, sqlx::FromRow)]
@@ -61,7 +61,7 @@ pub struct PersonRow {
 /// People following `user_id` (`followers = true`) or followed by them, by username
 /// after `after`, with whether `reader` follows each.
 pub async fn people(
-    pool: &SqlitePool,
+    db: &Db,
     user_id: UserId,
     followers: bool,
     reader: UserId,
@@ -70,34 +70,31 @@ pub async fn people(
 ) -> Result<Vec<PersonRow>, sqlx::Error> {
     let (join, filter) =
         if followers { ("f.follower_id", "f.followee_id") } else { ("f.followee_id", "f.follower_id") };
-    sqlx::query_as(&format!(
+    let sql = format!(
         "SELECT u.id, u.username, u.full_name, u.avatar, \
-           EXISTS (SELECT 1 FROM follows m WHERE m.follower_id = ?1 AND m.followee_id = u.id) AS i_follow \
+           EXISTS (SELECT 1 FROM follows m WHERE m.follower_id = $1 AND m.followee_id = u.id) AS i_follow \
          FROM follows f JOIN users u ON u.id = {join} \
-         WHERE {filter} = ?2 AND u.username > ?3 ORDER BY u.username LIMIT ?4"
-    ))
-    .bind(reader)
-    .bind(user_id)
-    .bind(after)
-    .bind(limit)
-    .fetch_all(pool)
-    .await
+         WHERE {filter} = $2 AND u.username > $3 ORDER BY u.username LIMIT $4"
+    );
+    on_pool!(db, pool => sqlx::query_as(&sql)
+        .bind(reader)
+        .bind(user_id)
+        .bind(after)
+        .bind(limit)
+        .fetch_all(pool)
+        .await)
 }
 
 /// People `reader` does not follow (nor is), most followed first.
-pub async fn suggestions(
-    pool: &SqlitePool,
-    reader: UserId,
-    limit: i64,
-) -> Result<Vec<PersonRow>, sqlx::Error> {
-    sqlx::query_as(
-        "SELECT u.id, u.username, u.full_name, u.avatar, 0 AS i_follow FROM users u \
+pub async fn suggestions(db: &Db, reader: UserId, limit: i64) -> Result<Vec<PersonRow>, sqlx::Error> {
+    on_pool!(db, pool => sqlx::query_as(
+        "SELECT u.id, u.username, u.full_name, u.avatar, false AS i_follow FROM users u \
          LEFT JOIN follows f ON f.followee_id = u.id \
-         WHERE u.id <> ?1 AND u.id NOT IN (SELECT followee_id FROM follows WHERE follower_id = ?1) \
-         GROUP BY u.id ORDER BY count(f.follower_id) DESC, u.id DESC LIMIT ?2",
+         WHERE u.id <> $1 AND u.id NOT IN (SELECT followee_id FROM follows WHERE follower_id = $1) \
+         GROUP BY u.id ORDER BY count(f.follower_id) DESC, u.id DESC LIMIT $2",
     )
     .bind(reader)
     .bind(limit)
     .fetch_all(pool)
-    .await
+    .await)
 }

@@ -1,6 +1,10 @@
 //! Search: people by username or full-name prefix, tags by prefix.
 
-use sqlx::{FromRow, SqlitePool};
+use super::{
+    Db,
+    engine::{on_pool, storable},
+};
+use sqlx::FromRow;
 
 #[derive(Debug, FromRow)]
 pub struct PersonHit {
@@ -29,38 +33,43 @@ fn like_prefix(text: &str) -> String {
 }
 
 /// People whose username or full name (or a word of it) starts with `prefix`, any case:
-/// exact username first, then the most followed.
-pub async fn people(pool: &SqlitePool, prefix: &str, limit: i64) -> Result<Vec<PersonHit>, sqlx::Error> {
+/// exact username first (usernames are stored in lower case), then the most followed.
+/// (SQLite's LIKE ignores case already; PostgreSQL's needs ILIKE.)
+pub async fn people(db: &Db, prefix: &str, limit: i64) -> Result<Vec<PersonHit>, sqlx::Error> {
+    if !storable(prefix) {
+        return Ok(Vec::new());
+    }
     let pattern = like_prefix(prefix);
-    sqlx::query_as(
+    let like = db.sql("LIKE", "ILIKE");
+    let sql = format!(
         "SELECT username, full_name, avatar FROM users \
-         WHERE username LIKE ?1 ESCAPE '\\' OR full_name LIKE ?1 ESCAPE '\\' \
-            OR full_name LIKE '% ' || ?1 ESCAPE '\\' \
-         ORDER BY username = ?2 DESC, \
+         WHERE username {like} $1 ESCAPE '\\' OR full_name {like} $1 ESCAPE '\\' \
+            OR full_name {like} '% ' || $1 ESCAPE '\\' \
+         ORDER BY username = lower($2) DESC, \
                   (SELECT count(*) FROM follows WHERE followee_id = users.id) DESC, username \
-         LIMIT ?3",
-    )
-    .bind(pattern)
-    .bind(prefix)
-    .bind(limit)
-    .fetch_all(pool)
-    .await
+         LIMIT $3"
+    );
+    on_pool!(db, pool => sqlx::query_as(&sql).bind(&pattern).bind(prefix).bind(limit).fetch_all(pool).await)
 }
 
 /// Tags starting with `prefix` (tags are stored in lower case), the most used first.
-pub async fn tags(pool: &SqlitePool, prefix: &str, limit: i64) -> Result<Vec<TagHit>, sqlx::Error> {
+pub async fn tags(db: &Db, prefix: &str, limit: i64) -> Result<Vec<TagHit>, sqlx::Error> {
     // The range [prefix, prefix + U+10FFFF) holds exactly the tags that start with it,
-    // and walks the primary key (tag, post_id).
+    // and walks the primary key (tag, post_id). (On PostgreSQL tags compare by code
+    // point too: the column's collation is "C".)
+    if !storable(prefix) {
+        return Ok(Vec::new());
+    }
     let upper = format!("{prefix}{}", char::MAX);
-    sqlx::query_as(
-        "SELECT tag, count(*) AS posts FROM post_tags WHERE tag >= ?1 AND tag < ?2 \
-         GROUP BY tag ORDER BY posts DESC, tag LIMIT ?3",
+    on_pool!(db, pool => sqlx::query_as(
+        "SELECT tag, count(*) AS posts FROM post_tags WHERE tag >= $1 AND tag < $2 \
+         GROUP BY tag ORDER BY posts DESC, tag LIMIT $3",
     )
     .bind(prefix)
-    .bind(upper)
+    .bind(&upper)
     .bind(limit)
     .fetch_all(pool)
-    .await
+    .await)
 }
 
 #[cfg(test)]

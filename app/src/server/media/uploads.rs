@@ -115,7 +115,7 @@ pub const ORPHAN_GRACE: Duration = Duration::from_secs(10 * 60);
 /// `older_than` (at start-up: `ORPHAN_GRACE` ago): what a crash between writing a photo and
 /// committing its row leaves behind, and never a file another instance is still committing.
 pub async fn sweep_orphan_files(
-    pool: &sqlx::SqlitePool,
+    pool: &db::Db,
     store: Arc<dyn MediaStore>,
     older_than: SystemTime,
 ) -> Result<usize, AppError> {
