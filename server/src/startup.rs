@@ -3,7 +3,7 @@
 
 use crate::{config::Config, connections, database, media, middleware, telemetry};
 use anyhow::Context;
-use app::server::db::Db;
+use app::server::db::{Db, engine::Job};
 use app::{
     error::AppError,
     server::{
@@ -78,7 +78,7 @@ impl Application {
                 let store =
                     SqliteStore::new(pool.clone()).with_table_name("sessions").map_err(anyhow::Error::msg)?;
                 store.migrate().await.context("session store migration failed")?;
-                with_sessions(store, &config, state, public)
+                with_sessions(store, &config, state, public, db.clone())
             }
             Db::Postgres(pool) => {
                 // The table is made by migrations/postgres (under their lock, so instances
@@ -88,7 +88,7 @@ impl Application {
                     .and_then(|s| s.with_table_name("sessions"))
                     .map_err(anyhow::Error::msg)?;
                 store.migrate().await.context("session store migration failed")?;
-                with_sessions(store, &config, state, public)
+                with_sessions(store, &config, state, public, db.clone())
             }
         };
         let listener = TcpListener::bind(config.bind)
@@ -124,21 +124,34 @@ impl Application {
     }
 }
 
-type SessionSweeper = tokio::task::JoinHandle<Result<(), tower_sessions::session_store::Error>>;
+type SessionSweeper = tokio::task::JoinHandle<()>;
 
 /// The router behind a session layer on `store`, and the task that deletes expired
-/// sessions from it hourly (stopped with the server).
+/// sessions from it hourly (stopped with the server), on one instance at a time.
 fn with_sessions<S>(
     store: S,
     config: &Config,
     state: AppState,
     public: middleware::PublicAuthority,
+    db: Db,
 ) -> (Router, SessionSweeper)
 where
     S: SessionStore + ExpiredDeletion + Clone,
 {
-    let sweeper =
-        tokio::task::spawn(store.clone().continuously_delete_expired(tokio::time::Duration::from_secs(3600)));
+    let sweeper = {
+        let store = store.clone();
+        tokio::task::spawn(async move {
+            let mut hourly = tokio::time::interval(std::time::Duration::from_secs(3600));
+            loop {
+                hourly.tick().await;
+                match db.alone(Job::SessionSweep, store.delete_expired()).await {
+                    Ok(Some(Err(e))) => tracing::warn!(error = %e, "cannot delete expired sessions"),
+                    Err(e) => tracing::warn!(error = %e, "cannot take the session sweep"),
+                    Ok(_) => {}
+                }
+            }
+        })
+    };
     let session_layer = SessionManagerLayer::new(store)
         .with_name(app::server::auth::session_cookie::COOKIE)
         .with_http_only(true)
@@ -169,9 +182,14 @@ pub async fn app_state(config: &Config, db: Db) -> anyhow::Result<AppState> {
     let older_than = std::time::SystemTime::now()
         .checked_sub(config.orphan_grace)
         .unwrap_or(std::time::SystemTime::UNIX_EPOCH);
-    let swept = app::server::media::sweep_orphan_files(&db, media.clone(), older_than)
+    // One instance at a time: two sweeping at once would list and check the same files.
+    let swept = db
+        .alone(Job::OrphanSweep, app::server::media::sweep_orphan_files(&db, media.clone(), older_than))
         .await
-        .map_err(|e| anyhow::anyhow!("cannot sweep the media store: {e}"))?;
+        .context("cannot take the start-up sweep")?
+        .transpose()
+        .map_err(|e| anyhow::anyhow!("cannot sweep the media store: {e}"))?
+        .unwrap_or(0);
     if swept > 0 {
         tracing::warn!(files = swept, "removed media files that no row pointed to");
     }

@@ -399,6 +399,35 @@ async fn old_files_no_row_points_to_are_swept_at_start_up() {
     assert!(!files.contains(&orphan));
 }
 
+/// The start-up sweep runs on one instance at a time: while another instance holds it (its
+/// PostgreSQL advisory lock), a starting server leaves even old orphans alone; the next
+/// start, with nobody else sweeping, removes them.
+#[tokio::test]
+async fn the_start_up_sweep_runs_on_one_instance_at_a_time() {
+    use sqlx::Connection;
+    let app = spawn_app().await;
+    let Some(database) = &app.database else {
+        eprintln!("skipped on SQLite (one machine, no lock): runs in make unit's PostgreSQL run");
+        return;
+    };
+    let orphan = Variant::Full.file_name(&"ef".repeat(16));
+    app.media.write(&orphan, b"left by a crash").await;
+    let mut other_instance = sqlx::PgConnection::connect(&database.url).await.unwrap();
+    let held: bool = sqlx::query_scalar("SELECT pg_try_advisory_lock($1)")
+        .bind(app::server::db::engine::Job::OrphanSweep.lock_key())
+        .fetch_one(&mut other_instance)
+        .await
+        .unwrap();
+    assert!(held, "the test holds the sweep");
+    let mut config = app.config.clone();
+    config.orphan_grace = Duration::ZERO;
+    let _second = Application::build(config.clone()).await.expect("starts while another sweeps");
+    assert!(app.media_files().await.contains(&orphan), "another instance is sweeping: skipped");
+    other_instance.close().await.unwrap();
+    let _third = Application::build(config).await.expect("the server starts");
+    assert!(!app.media_files().await.contains(&orphan), "nobody else sweeping: swept");
+}
+
 /// Another instance writes a photo's files before it commits the row: the start-up sweep
 /// of a second server must leave files younger than ORPHAN_GRACE alone.
 #[tokio::test]

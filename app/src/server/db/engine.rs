@@ -126,6 +126,37 @@ impl Db {
         })
     }
 
+    /// Runs `work` unless another instance sharing this database is doing the same `job`
+    /// right now; then answers `None` and does not run it. On PostgreSQL the job is held
+    /// by a session advisory lock on a connection of its own, detached from the pool: if
+    /// `work` fails or is cancelled, closing (or dropping) that connection ends its
+    /// session and so releases the lock, which can never stay behind on a pooled
+    /// connection. (So a job uses one connection beyond `POOL_SIZE` while it runs.) A
+    /// SQLite file belongs to one machine: the job runs.
+    pub async fn alone<T>(
+        &self,
+        job: Job,
+        work: impl std::future::Future<Output = T>,
+    ) -> Result<Option<T>, sqlx::Error> {
+        let Db::Postgres(pool) = self else {
+            return Ok(Some(work.await));
+        };
+        let mut conn = pool.acquire().await?.detach();
+        let key = job.lock_key();
+        let mine: bool =
+            sqlx::query_scalar("SELECT pg_try_advisory_lock($1)").bind(key).fetch_one(&mut conn).await?;
+        if !mine {
+            tracing::info!(?job, "another instance is doing this; skipped");
+            let _ = sqlx::Connection::close(conn).await;
+            return Ok(None);
+        }
+        let done = work.await;
+        // Closing the session releases the lock too; unlocking first says so plainly.
+        let _ = sqlx::query("SELECT pg_advisory_unlock($1)").bind(key).execute(&mut conn).await;
+        let _ = sqlx::Connection::close(conn).await;
+        Ok(Some(done))
+    }
+
     /// Whether the database answers (the health check).
     pub async fn ping(&self) -> Result<(), sqlx::Error> {
         on_pool!(self, pool => sqlx::query("SELECT 1").execute(pool).await.map(drop))
@@ -156,6 +187,28 @@ impl Db {
             Db::Sqlite(_) => sqlite,
             Db::Postgres(_) => postgres,
         }
+    }
+}
+
+/// Periodic work that one instance at a time does (`Db::alone`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Job {
+    /// The start-up sweep of photo files no row points to.
+    OrphanSweep,
+    /// The hourly deletion of expired sessions.
+    SessionSweep,
+}
+
+impl Job {
+    /// Its PostgreSQL advisory lock: 'SHUT' in the high 32 bits, so Shutter's keys do not
+    /// meet another application's in a shared database, and the job in the low ones.
+    pub fn lock_key(self) -> i64 {
+        const SHUTTER: i64 = 0x5348_5554 << 32;
+        SHUTTER
+            | match self {
+                Job::OrphanSweep => 1,
+                Job::SessionSweep => 2,
+            }
     }
 }
 
