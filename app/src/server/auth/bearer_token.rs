@@ -2,7 +2,7 @@
 //! belongs to, and new ones waiting to be shown once. Only a token's SHA-256 is stored; a
 //! token is 256 random bits, so a fast hash is enough (nothing to brute-force).
 
-use crate::server::db::Db;
+use crate::server::db::{Db, engine::Job};
 use crate::{
     domain::ids::UserId,
     dto::{CurrentUser, NewToken},
@@ -88,13 +88,15 @@ impl Reveals {
     }
 }
 
-/// Deletes the reveals nobody took in time, every `period`, until the server stops.
+/// Deletes the reveals nobody took in time, every `period`, until the server stops (one
+/// instance at a time: the others skip that turn).
 pub async fn sweep_reveals(database: Db, period: Duration) {
     let mut every = tokio::time::interval(period);
     loop {
         every.tick().await;
-        if let Err(e) = db::token_reveals::prune(&database).await {
-            tracing::warn!(error = %e, "could not delete expired token reveals");
+        match database.alone(Job::RevealSweep, db::token_reveals::prune(&database)).await {
+            Ok(Some(Ok(())) | None) => {}
+            Ok(Some(Err(e))) | Err(e) => tracing::warn!(error = %e, "could not delete expired token reveals"),
         }
     }
 }

@@ -3,8 +3,8 @@
 
 use super::{Db, Tx, engine::on_pool, engine::on_tx};
 
-/// The advisory lock that serialises counting on PostgreSQL (any constant no other lock
-/// of Shutter's uses).
+/// The advisory lock that serialises counting on PostgreSQL: 'SHUT' in the high 32 bits
+/// like the periodic jobs' (`engine::Job::lock_key`), and low bits none of them uses.
 const COUNTING_LOCK: i64 = 0x5348_5554_5445_5231;
 
 /// Starts the transaction in which one check is counted: from the first read to the
