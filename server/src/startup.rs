@@ -51,6 +51,7 @@ pub struct Application {
     db: Db,
     limits: connections::Limits,
     session_sweeper: SessionSweeper,
+    reveal_sweeper: tokio::task::JoinHandle<()>,
 }
 
 impl Application {
@@ -62,6 +63,11 @@ impl Application {
         };
         let db = database::open(&config).await?;
         let state = app_state(&config, db.clone()).await?;
+        // New tokens nobody came to see are not kept beyond their time.
+        let reveal_sweeper = tokio::task::spawn(app::server::auth::bearer_token::sweep_reveals(
+            db.clone(),
+            Duration::from_secs(60),
+        ));
         let public = middleware::PublicAuthority(
             config.public_url.as_ref().and_then(|u| u.authority()).map(|a| a.as_str().to_owned()),
         );
@@ -88,7 +94,7 @@ impl Application {
         let listener = TcpListener::bind(config.bind)
             .await
             .with_context(|| format!("cannot listen on {}", config.bind))?;
-        Ok(Self { listener, router, db, limits, session_sweeper })
+        Ok(Self { listener, router, db, limits, session_sweeper, reveal_sweeper })
     }
 
     pub fn local_addr(&self) -> SocketAddr {
@@ -111,6 +117,7 @@ impl Application {
         );
         connections::serve(self.listener, self.router, self.limits, stop).await;
         self.session_sweeper.abort();
+        self.reveal_sweeper.abort();
         self.db.close().await;
         tracing::info!("stopped cleanly");
         Ok(())
@@ -200,7 +207,6 @@ pub async fn app_state(config: &Config, db: Db) -> anyhow::Result<AppState> {
             std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2),
         )),
         basic_checks: Default::default(),
-        token_reveals: Default::default(),
     };
 
     Ok(state)

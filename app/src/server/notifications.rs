@@ -1,5 +1,5 @@
 //! Notifications of likes, comments, follows and mentions: the unread count, and pages of
-//! them; showing the first page marks everything on it as seen.
+//! them; a page marks exactly the notifications it shows as seen.
 
 use crate::{
     domain::ids::UserId,
@@ -28,19 +28,16 @@ fn kind(raw: &str) -> Result<NotificationKind, AppError> {
     })
 }
 
-/// A page of `me`'s notifications, newest first. The first page (`before` None) marks
-/// all notifications up to its newest as seen; items newer than the previous mark come
-/// back with `unread`.
+/// A page of `me`'s notifications, newest first. A page marks what it shows as seen,
+/// and only that: not a range of ids, since with several writers a notification may
+/// commit after a newer one, with a smaller id, and would be marked without being shown.
+/// Items not seen before come back with `unread`.
 pub async fn page(state: &AppState, me: UserId, before: Option<i64>) -> Result<NotificationsPage, AppError> {
-    let seen = db::notifications::seen(&state.db, me).await?;
     let rows = db::notifications::page(&state.db, me, before.unwrap_or(i64::MAX), PAGE.fetch_limit()).await?;
-    if before.is_none()
-        && let Some(newest) = rows.first()
-    {
-        db::notifications::mark_seen(&state.db, me, newest.id).await?;
-    }
     let page = PAGE.page(rows);
     let next_before = page.next(|r| r.id);
+    let shown: Vec<i64> = page.items.iter().filter(|r| !r.seen).map(|r| r.id).collect();
+    db::notifications::mark_seen(&state.db, me, &shown).await?;
     let items = page
         .items
         .into_iter()
@@ -57,7 +54,7 @@ pub async fn page(state: &AppState, me: UserId, before: Option<i64>) -> Result<N
                 post_thumb_url: row.post_stem.map(|stem| Variant::Thumbnail.url(&stem)),
                 comment_text: row.comment_text,
                 created_at: row.created_at,
-                unread: row.id > seen,
+                unread: !row.seen,
                 i_follow_actor: row.i_follow,
             })
         })

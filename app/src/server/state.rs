@@ -2,10 +2,7 @@
 //! holds only leaf types: nothing here imports a service, so no service import leads back.
 
 use super::{
-    auth::{basic_credentials::BasicChecks, bearer_token::Reveals},
-    db::Db,
-    media::MediaStore,
-    password::PasswordHasher,
+    auth::basic_credentials::BasicChecks, db::Db, media::MediaStore, password::PasswordHasher,
     throttle::SignInThrottle,
 };
 use axum::extract::FromRef;
@@ -26,6 +23,4 @@ pub struct AppState {
     pub media_permits: Arc<tokio::sync::Semaphore>,
     /// Remembered Basic checks of the REST API.
     pub basic_checks: Arc<BasicChecks>,
-    /// New access tokens waiting to be shown once.
-    pub token_reveals: Arc<Reveals>,
 }

@@ -14,15 +14,18 @@
 //! so concurrent guesses cannot all pass the check while argon2 is still working.
 //!
 //! IPv6 addresses count by their /64 prefix (one subscriber usually holds a whole /64).
-//! In memory: a restart forgives everyone, which is acceptable for a single-binary
-//! deployment. The interface is two calls (`check_and_count`, `record_success`) so that
-//! the counts can move into the database without touching the callers' logic.
+//! The counts live in the database (`db::sign_in_attempts`), timed by the database's
+//! clock: every instance behind a load balancer shares them, so alternating between
+//! instances buys a guesser nothing, and a restart forgives nobody.
 
+use crate::{
+    error::AppError,
+    server::db::{self, Db},
+};
+use sha2::{Digest, Sha256};
 use std::{
-    collections::{HashMap, VecDeque},
     net::{IpAddr, Ipv6Addr},
-    sync::Mutex,
-    time::{Duration, Instant},
+    time::Duration,
 };
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -62,8 +65,14 @@ impl Address {
             },
         }))
     }
+
+    fn name(&self) -> String {
+        self.0.map_or_else(|| "unknown".to_owned(), |ip| ip.to_string())
+    }
 }
 
+/// One budget: what the database keeps of it is the SHA-256 of its name (one size for
+/// every key, and no username a stranger typed rests in the table).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 enum Key {
     Account(String),
@@ -71,87 +80,109 @@ enum Key {
     AccountAtAddress(String, Address),
 }
 
-/// No username is longer; a longer name cannot be an account, and keeping all of it would
-/// let a guesser fill memory with long keys.
+impl Key {
+    fn hash(&self) -> [u8; 32] {
+        // An address never contains '/', so "address/account" names one pair only.
+        let name = match self {
+            Key::Account(account) => format!("account:{account}"),
+            Key::Address(address) => format!("address:{}", address.name()),
+            Key::AccountAtAddress(account, address) => format!("account-at:{}/{account}", address.name()),
+        };
+        Sha256::digest(name.as_bytes()).into()
+    }
+}
+
+/// No username is longer; a longer name cannot be an account (and a guesser gains nothing
+/// by varying what lies beyond).
 const ACCOUNT_KEY_MAX_CHARS: usize = 64;
 
-/// Beyond this many tracked keys, expired entries are swept on the next count.
-const SWEEP_THRESHOLD: usize = 10_000;
+/// A counted check, to take back with `record_success` when the password was right: the
+/// database time it was counted at.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Attempt {
+    at: i64,
+}
 
 pub struct SignInThrottle {
     policy: ThrottlePolicy,
-    counts: Mutex<Counts>,
-}
-
-#[derive(Default)]
-struct Counts {
-    /// Per key, the times of its recent failures, oldest first, at most the key's limit.
-    failures: HashMap<Key, VecDeque<Instant>>,
-    /// Sweep when there are more keys than this: twice what the last sweep kept, so that
-    /// many live keys (a distributed guess) do not make every count sweep them all.
-    sweep_above: usize,
 }
 
 impl SignInThrottle {
     pub fn new(policy: ThrottlePolicy) -> Self {
-        Self { policy, counts: Mutex::new(Counts { failures: HashMap::new(), sweep_above: SWEEP_THRESHOLD }) }
+        Self { policy }
     }
 
-    /// Asks to check a password of `account` from `ip` at `now`. `Err(retry_after)` when
-    /// one of the three budgets is spent (nothing is counted then); otherwise the attempt
-    /// is counted as a failure until `record_success(account, ip, now)` takes it back.
-    pub fn check_and_count(&self, account: &str, ip: Option<IpAddr>, now: Instant) -> Result<(), Duration> {
-        let keys = self.keys(account, ip);
-        let mut counts = self.counts.lock().unwrap_or_else(|e| e.into_inner());
-        let Counts { failures, sweep_above } = &mut *counts;
-        let mut wait = Duration::ZERO;
-        for (key, limit) in &keys {
-            if let Some(times) = failures.get_mut(key) {
-                expire(times, now, self.policy.window);
-                // Full: the oldest kept failure must leave the window first.
-                if times.len() >= *limit
-                    && let Some(oldest) = times.front()
-                {
-                    wait = wait.max(self.policy.window.saturating_sub(now.duration_since(*oldest)));
-                }
-            }
-        }
-        if !wait.is_zero() {
-            return Err(wait.max(Duration::from_secs(1)));
-        }
-        if failures.len() > *sweep_above {
-            let window = self.policy.window;
-            failures.retain(|_, times| {
-                expire(times, now, window);
-                !times.is_empty()
-            });
-            *sweep_above = SWEEP_THRESHOLD.max(2 * failures.len());
-        }
-        for (key, limit) in keys {
-            let times = failures.entry(key).or_default();
-            times.push_back(now);
-            while times.len() > limit {
-                times.pop_front();
-            }
-        }
+    /// Asks to check a password of `account` from `ip`. 429 with the wait when one of the
+    /// three budgets is spent (nothing is counted then); otherwise the attempt is counted
+    /// as a failure until `record_success` takes it back.
+    pub async fn check_and_count(
+        &self,
+        database: &Db,
+        account: &str,
+        ip: Option<IpAddr>,
+    ) -> Result<Attempt, AppError> {
+        self.count(database, account, ip, None)
+            .await?
+            .map_err(|wait| AppError::TooManyRequests { retry_after_secs: wait.as_secs().max(1) })
+    }
+
+    /// The password checked in `attempt` was right: that attempt is taken back, and this
+    /// account is forgiven its failures from this address (not elsewhere: those may be
+    /// someone else's guesses).
+    pub async fn record_success(
+        &self,
+        database: &Db,
+        account: &str,
+        ip: Option<IpAddr>,
+        attempt: Attempt,
+    ) -> Result<(), AppError> {
+        let [(account_at_address, _), (address, _), (account, _)] = self.keys(account, ip);
+        db::sign_in_attempts::forgive(
+            database,
+            &account_at_address.hash(),
+            [&address.hash(), &account.hash()],
+            attempt.at,
+        )
+        .await?;
         Ok(())
     }
 
-    /// The password checked at `counted_at` was right: that attempt is taken back, and
-    /// this account is forgiven its failures from this address (not elsewhere: those may
-    /// be someone else's guesses).
-    pub fn record_success(&self, account: &str, ip: Option<IpAddr>, counted_at: Instant) {
-        let keys = self.keys(account, ip);
-        let failures = &mut self.counts.lock().unwrap_or_else(|e| e.into_inner()).failures;
-        for (key, _) in keys {
-            if matches!(key, Key::AccountAtAddress(..)) {
-                failures.remove(&key);
-            } else if let Some(times) = failures.get_mut(&key)
-                && let Some(i) = times.iter().rposition(|t| *t == counted_at)
-            {
-                times.remove(i);
+    /// Counts a check at the database's time now, or at `at` (tests), in one
+    /// transaction that no other check interleaves with. `Ok(Err(wait))` when refused.
+    async fn count(
+        &self,
+        database: &Db,
+        account: &str,
+        ip: Option<IpAddr>,
+        at: Option<i64>,
+    ) -> Result<Result<Attempt, Duration>, sqlx::Error> {
+        let keys = self.keys(account, ip).map(|(key, limit)| (key.hash(), limit));
+        let window = i64::try_from(self.policy.window.as_millis()).unwrap_or(i64::MAX);
+        let mut tx = db::sign_in_attempts::begin(database).await?;
+        let now = match at {
+            Some(at) => at,
+            None => db::clock::now(&mut tx).await?,
+        };
+        let since = now.saturating_sub(window);
+        let mut wait = 0i64;
+        for (key, limit) in &keys {
+            let limit = i64::try_from(*limit).unwrap_or(i64::MAX);
+            if let Some(oldest) = db::sign_in_attempts::oldest_of_full(&mut tx, key, since, limit).await? {
+                wait = wait.max(window - (now - oldest));
             }
         }
+        if wait > 0 {
+            tx.rollback().await?;
+            let wait = Duration::from_millis(u64::try_from(wait).unwrap_or(0));
+            return Ok(Err(wait.max(Duration::from_secs(1))));
+        }
+        // Every count forgets what left the window: the table holds one window at most.
+        db::sign_in_attempts::prune(&mut tx, since).await?;
+        for (key, _) in &keys {
+            db::sign_in_attempts::insert(&mut tx, key, now).await?;
+        }
+        tx.commit().await?;
+        Ok(Ok(Attempt { at: now }))
     }
 
     fn keys(&self, account: &str, ip: Option<IpAddr>) -> [(Key, usize); 3] {
@@ -166,15 +197,48 @@ impl SignInThrottle {
     }
 }
 
-fn expire(times: &mut VecDeque<Instant>, now: Instant, window: Duration) {
-    while times.front().is_some_and(|t| now.duration_since(*t) >= window) {
-        times.pop_front();
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::time::Instant;
+
+    /// The throttle over a fresh database, answering as the in-memory throttle did: each
+    /// call is counted at the time `now` stands for (milliseconds since the first `now`
+    /// any test could take), not at the database's time.
+    struct Throttle {
+        throttle: SignInThrottle,
+        pool: Db,
+        runtime: tokio::runtime::Runtime,
+        origin: Instant,
+    }
+
+    impl Throttle {
+        fn new(policy: ThrottlePolicy) -> Self {
+            let origin = Instant::now();
+            let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+            let pool = runtime.block_on(db::testing::database());
+            Self { throttle: SignInThrottle::new(policy), pool, runtime, origin }
+        }
+
+        fn at(&self, now: Instant) -> i64 {
+            i64::try_from(now.duration_since(self.origin).as_millis()).unwrap() + 1_000_000
+        }
+
+        fn check_and_count(&self, account: &str, ip: Option<IpAddr>, now: Instant) -> Result<(), Duration> {
+            let at = self.at(now);
+            let counted = self.runtime.block_on(self.throttle.count(&self.pool, account, ip, Some(at)));
+            counted.unwrap().map(|attempt| assert_eq!(attempt, Attempt { at }))
+        }
+
+        fn record_success(&self, account: &str, ip: Option<IpAddr>, counted_at: Instant) {
+            let attempt = Attempt { at: self.at(counted_at) };
+            self.runtime.block_on(self.throttle.record_success(&self.pool, account, ip, attempt)).unwrap();
+        }
+
+        fn rows(&self) -> i64 {
+            self.runtime.block_on(db::sign_in_attempts::count(&self.pool)).unwrap()
+        }
+    }
 
     fn policy() -> ThrottlePolicy {
         ThrottlePolicy {
@@ -190,7 +254,7 @@ mod tests {
     }
 
     /// `n` failed checks of `account` from `from`, each allowed.
-    fn fail(t: &SignInThrottle, account: &str, from: Option<IpAddr>, n: usize, now: Instant) {
+    fn fail(t: &Throttle, account: &str, from: Option<IpAddr>, n: usize, now: Instant) {
         for i in 0..n {
             assert!(t.check_and_count(account, from, now).is_ok(), "attempt {i} of {account} from {from:?}");
         }
@@ -198,7 +262,7 @@ mod tests {
 
     #[test]
     fn a_guesser_is_stopped_but_the_owner_elsewhere_is_not() {
-        let t = SignInThrottle::new(policy());
+        let t = Throttle::new(policy());
         let start = Instant::now();
         let stranger = ip("192.0.2.7");
         fail(&t, "ada", stranger, 3, start);
@@ -211,7 +275,7 @@ mod tests {
 
     #[test]
     fn refused_checks_are_not_counted() {
-        let t = SignInThrottle::new(policy());
+        let t = Throttle::new(policy());
         let now = Instant::now();
         fail(&t, "ada", ip("192.0.2.7"), 3, now);
         for _ in 0..10 {
@@ -224,7 +288,7 @@ mod tests {
 
     #[test]
     fn one_address_guessing_many_accounts_is_stopped() {
-        let t = SignInThrottle::new(policy());
+        let t = Throttle::new(policy());
         let now = Instant::now();
         for i in 0..5 {
             fail(&t, &format!("user{i}"), ip("192.0.2.7"), 1, now);
@@ -235,7 +299,7 @@ mod tests {
 
     #[test]
     fn a_guess_spread_over_addresses_hits_the_account_ceiling() {
-        let t = SignInThrottle::new(policy());
+        let t = Throttle::new(policy());
         let now = Instant::now();
         for i in 0..4 {
             fail(&t, "ada", ip(&format!("192.0.2.{i}")), 2, now);
@@ -247,7 +311,7 @@ mod tests {
 
     #[test]
     fn success_takes_the_attempt_back_and_forgives_this_address_only() {
-        let t = SignInThrottle::new(policy());
+        let t = Throttle::new(policy());
         let now = Instant::now();
         let owner = ip("198.51.100.1");
         fail(&t, "ada", owner, 2, now);
@@ -263,7 +327,7 @@ mod tests {
 
     #[test]
     fn successes_do_not_fill_the_budgets() {
-        let t = SignInThrottle::new(policy());
+        let t = Throttle::new(policy());
         let now = Instant::now();
         for _ in 0..20 {
             t.check_and_count("ada", ip("192.0.2.7"), now).unwrap();
@@ -274,7 +338,7 @@ mod tests {
 
     #[test]
     fn an_ipv6_subscriber_counts_as_one_address() {
-        let t = SignInThrottle::new(policy());
+        let t = Throttle::new(policy());
         let now = Instant::now();
         fail(&t, "ada", ip("2001:db8:1:2::1"), 2, now);
         fail(&t, "ada", ip("2001:db8:1:2:ffff::9"), 1, now);
@@ -286,38 +350,46 @@ mod tests {
 
     #[test]
     fn unknown_addresses_share_one_budget() {
-        let t = SignInThrottle::new(policy());
+        let t = Throttle::new(policy());
         let now = Instant::now();
         fail(&t, "ada", None, 3, now);
         assert!(t.check_and_count("ada", None, now).is_err());
     }
 
     #[test]
-    fn memory_stays_bounded() {
-        let t = SignInThrottle::new(policy());
+    fn the_table_stays_bounded() {
+        let t = Throttle::new(policy());
         let now = Instant::now();
+        // A name of any length makes keys of one size, and counts as its first 64 letters.
         let long = "x".repeat(10_000);
-        t.check_and_count(&long, None, now).unwrap();
-        let counts = t.counts.lock().unwrap();
-        assert!(counts.failures.keys().all(|k| match k {
-            Key::Account(a) | Key::AccountAtAddress(a, _) => a.len() == ACCOUNT_KEY_MAX_CHARS,
-            Key::Address(_) => true,
-        }));
-        drop(counts);
-        let tracked = || t.counts.lock().unwrap().failures.len();
-        // Keys of a passed window are swept once there are many.
-        let mut i = 0u32;
-        while tracked() <= SWEEP_THRESHOLD {
+        fail(&t, &long, None, 3, now);
+        assert!(t.check_and_count(&format!("{long}y"), None, now).is_err(), "same account");
+        assert_eq!(t.rows(), 9);
+        // Checks of a passed window are forgotten by the next count.
+        for i in 0..200u32 {
             t.check_and_count(&format!("u{i}"), Some(IpAddr::from(i.to_be_bytes())), now).unwrap();
-            i += 1;
         }
+        assert_eq!(t.rows(), 9 + 3 * 200);
         t.check_and_count("late", None, now + Duration::from_secs(61)).unwrap();
-        assert_eq!(tracked(), 3, "only the new keys remain");
-        // Many live keys: one sweep, then none until their number doubles.
-        while tracked() <= SWEEP_THRESHOLD + 3 {
-            t.check_and_count(&format!("v{i}"), Some(IpAddr::from(i.to_be_bytes())), now).unwrap();
-            i += 1;
+        assert_eq!(t.rows(), 3, "only the new checks remain");
+    }
+
+    #[tokio::test]
+    async fn the_database_clock_times_the_checks() {
+        let pool = db::testing::database().await;
+        let t = SignInThrottle::new(policy());
+        for _ in 0..3 {
+            t.check_and_count(&pool, "ada", ip("192.0.2.7")).await.unwrap();
         }
-        assert!(t.counts.lock().unwrap().sweep_above >= 2 * SWEEP_THRESHOLD, "swept once, kept all");
+        match t.check_and_count(&pool, "ada", ip("192.0.2.7")).await {
+            Err(AppError::TooManyRequests { retry_after_secs }) => {
+                assert!((1..=60).contains(&retry_after_secs), "{retry_after_secs}")
+            }
+            other => panic!("{other:?}"),
+        }
+        let right = t.check_and_count(&pool, "grace", ip("192.0.2.7")).await.unwrap();
+        t.record_success(&pool, "grace", ip("192.0.2.7"), right).await.unwrap();
+        // 3 of ada's checks, each in 3 dimensions; grace's was taken back.
+        assert_eq!(db::sign_in_attempts::count(&pool).await.unwrap(), 9);
     }
 }

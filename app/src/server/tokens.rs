@@ -5,7 +5,11 @@
 use crate::{
     dto::{AccessToken, CurrentUser, NewToken, TokensPage},
     error::AppError,
-    server::{auth::bearer_token, db, state::AppState},
+    server::{
+        auth::bearer_token::{self, Reveals},
+        db,
+        state::AppState,
+    },
 };
 
 /// Tokens one person may hold at once.
@@ -39,13 +43,21 @@ pub async fn create(state: &AppState, me: &CurrentUser, name: &str) -> Result<St
     let token = bearer_token::generate()?;
     let id = db::tokens::insert(&state.db, me.id, &name, &bearer_token::hash(&token)).await?;
     tracing::info!(user_id = me.id.get(), token_id = id, "access token created");
-    state.token_reveals.put(me.id, NewToken { id, name, token })
+    Reveals::put(&state.db, &NewToken { id, name, token }).await
 }
 
 /// `me`'s tokens, newest first, and the one just created if `reveal` names it.
 pub async fn list(state: &AppState, me: &CurrentUser, reveal: Option<&str>) -> Result<TokensPage, AppError> {
-    let tokens = db::tokens::of_user(&state.db, me.id)
-        .await?
+    let revealed = match reveal {
+        Some(key) => Reveals::take(&state.db, me.id, key).await?,
+        None => None,
+    };
+    let rows = db::tokens::of_user(&state.db, me.id).await?;
+    // The name is the token's own (a reveal keeps only the secret).
+    let new_token = revealed.and_then(|(id, token)| {
+        rows.iter().find(|t| t.id == id).map(|t| NewToken { id, name: t.name.clone(), token })
+    });
+    let tokens = rows
         .into_iter()
         .map(|t| AccessToken {
             id: t.id,
@@ -54,7 +66,6 @@ pub async fn list(state: &AppState, me: &CurrentUser, reveal: Option<&str>) -> R
             last_used_at: t.last_used_at,
         })
         .collect();
-    let new_token = reveal.and_then(|key| state.token_reveals.take(me.id, key));
     Ok(TokensPage { tokens, new_token })
 }
 

@@ -27,8 +27,8 @@ pub const DATABASE_URL_VAR: &str = "SHUTTER_TEST_DATABASE_URL";
 pub struct TestApp {
     /// `http://localhost:<port>` (localhost, so reqwest keeps Secure cookies too).
     pub address: String,
-    /// The server's data folder (deleted with the test).
-    pub data_dir: TempDir,
+    /// The server's data folder (deleted with the test, once no instance uses it).
+    pub data_dir: Arc<TempDir>,
     /// The server's photo store, seen from outside.
     pub media: TestMedia,
     /// What the server was started with (to start another one on the same data).
@@ -178,17 +178,21 @@ async fn start(data_dir: TempDir, customise: impl FnOnce(&mut Config)) -> TestAp
 
 /// A server on a data folder, configuration and database a test prepared (`test_config`).
 pub async fn spawn_app_on(data_dir: TempDir, config: Config, database: Option<TestDatabase>) -> TestApp {
+    serve(Arc::new(data_dir), config, database.map(Arc::new)).await
+}
+
+/// A second instance beside `app`: another server on the same data folder, database and
+/// photo store, as a load balancer would put behind one address.
+pub async fn spawn_app_beside(app: &TestApp) -> TestApp {
+    serve(app.data_dir.clone(), app.config.clone(), app.database.clone()).await
+}
+
+async fn serve(data_dir: Arc<TempDir>, config: Config, database: Option<Arc<TestDatabase>>) -> TestApp {
     let media = TestMedia::of(&config);
     let app = Application::build(config.clone()).await.expect("the server starts");
     let port = app.local_addr().port();
     tokio::spawn(app.run_until_stopped());
-    TestApp {
-        address: format!("http://localhost:{port}"),
-        data_dir,
-        media,
-        config,
-        database: database.map(Arc::new),
-    }
+    TestApp { address: format!("http://localhost:{port}"), data_dir, media, config, database }
 }
 
 impl TestApp {

@@ -10,13 +10,12 @@ use std::{
     path::{Path, PathBuf},
 };
 
-/// Tables whose rows change on every request by design (the session's expiry) or that
-/// only the migrator writes.
-const SKIPPED_TABLES: &[&str] = &["sessions", "_sqlx_migrations"];
+/// Tables whose rows change on every request by design (the session's expiry, the
+/// sign-in throttle's counts) or that only the migrator writes.
+const SKIPPED_TABLES: &[&str] = &["sessions", "sign_in_attempts", "_sqlx_migrations"];
 /// Columns a read may legitimately change: opening the notifications marks them seen,
 /// and a token records when it was last used.
-const VOLATILE_COLUMNS: &[(&str, &str)] =
-    &[("users", "notifications_seen"), ("access_tokens", "last_used_at")];
+const VOLATILE_COLUMNS: &[(&str, &str)] = &[("notifications", "seen"), ("access_tokens", "last_used_at")];
 
 /// Every row of every table (as SQLite quotes it, sorted) and every media file's size (0
 /// on S3).

@@ -15,7 +15,7 @@ use std::{
 };
 
 /// A fresh browser-like client whose connections come from 127.0.0.`n`.
-fn client_from(app: &TestApp, n: u8) -> Client {
+pub fn client_from(app: &TestApp, n: u8) -> Client {
     let port: u16 = app.address.rsplit(':').next().and_then(|p| p.parse().ok()).expect("port");
     Client::builder()
         .cookie_store(true)
@@ -27,7 +27,7 @@ fn client_from(app: &TestApp, n: u8) -> Client {
         .expect("client")
 }
 
-fn retry_after(res: &Response) -> u64 {
+pub fn retry_after(res: &Response) -> u64 {
     res.headers()
         .get(header::RETRY_AFTER)
         .and_then(|v| v.to_str().ok())

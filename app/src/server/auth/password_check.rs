@@ -8,7 +8,7 @@ use crate::{
     error::AppError,
     server::{db, state::AppState},
 };
-use std::{net::IpAddr, time::Instant};
+use std::net::IpAddr;
 
 /// The sign-in rules without the session: throttled per account and IP, one answer and
 /// one argon2 cost whether or not the user exists. Shared by the sign-in form and HTTP
@@ -23,8 +23,7 @@ pub async fn check_credentials(
         return Err(AppError::BadRequest("Enter your username and password.".into()));
     }
     let account = username.trim().to_lowercase();
-    let now = Instant::now();
-    throttle(state, &account, client_ip, now)?;
+    let attempt = state.sign_in_throttle.check_and_count(&state.db, &account, client_ip).await?;
 
     // An impossible username or an over-long password cannot match; still pay the same
     // argon2 cost as a real check so the answer's timing says nothing.
@@ -43,7 +42,7 @@ pub async fn check_credentials(
     let Some(user) = credentials else {
         return Err(AppError::InvalidCredentials);
     };
-    state.sign_in_throttle.record_success(&account, client_ip, now);
+    state.sign_in_throttle.record_success(&state.db, &account, client_ip, attempt).await?;
     Ok(user)
 }
 
@@ -59,28 +58,14 @@ pub async fn confirm_password(
     let credentials =
         db::users::credentials_by_id(&state.db, me.id).await?.ok_or(AppError::SignInRequired)?;
     let account = me.username.to_lowercase();
-    let now = Instant::now();
-    throttle(state, &account, client_ip, now)?;
+    let attempt = state.sign_in_throttle.check_and_count(&state.db, &account, client_ip).await?;
     let candidate: String = password.chars().take(password::MAX_LEN).collect();
     let hash = credentials.password_hash;
     if state.passwords.verify(candidate, Some(hash.clone())).await? {
-        state.sign_in_throttle.record_success(&account, client_ip, now);
+        state.sign_in_throttle.record_success(&state.db, &account, client_ip, attempt).await?;
         Ok(hash)
     } else {
         tracing::info!(user_id = me.id.get(), "wrong password confirmation");
         Err(AppError::WrongPassword("Your current password is not correct.".into()))
     }
-}
-
-/// Counts a password check of `account` from `client_ip` (429 when its budget is spent).
-fn throttle(
-    state: &AppState,
-    account: &str,
-    client_ip: Option<IpAddr>,
-    now: Instant,
-) -> Result<(), AppError> {
-    state
-        .sign_in_throttle
-        .check_and_count(account, client_ip, now)
-        .map_err(|wait| AppError::TooManyRequests { retry_after_secs: wait.as_secs().max(1) })
 }

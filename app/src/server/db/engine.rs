@@ -197,6 +197,8 @@ pub enum Job {
     OrphanSweep,
     /// The hourly deletion of expired sessions.
     SessionSweep,
+    /// The deletion, every minute, of new tokens nobody came to see in time.
+    RevealSweep,
 }
 
 impl Job {
@@ -208,6 +210,7 @@ impl Job {
             | match self {
                 Job::OrphanSweep => 1,
                 Job::SessionSweep => 2,
+                Job::RevealSweep => 3,
             }
     }
 }

@@ -4,6 +4,7 @@
 //! (`AND owner_id = ?`): `server::policy` names each rule, the query enforces it
 //! atomically with the change, and the service turns a refused write into 403 or 404.
 
+pub mod clock;
 pub mod comments;
 pub mod engine;
 pub mod feed;
@@ -12,6 +13,10 @@ pub mod likes;
 pub mod notifications;
 pub mod posts;
 pub mod search;
+pub mod sign_in_attempts;
+#[cfg(test)]
+pub mod testing;
+pub mod token_reveals;
 pub mod tokens;
 pub mod users;
 

@@ -20,6 +20,8 @@ pub struct NotificationRow {
     pub comment_text: Option<String>,
     /// Whether the recipient follows the actor (for "Follow back").
     pub i_follow: bool,
+    /// Whether a page showed it already.
+    pub seen: bool,
 }
 
 /// Notifies the people named in `usernames` that `actor_id` mentioned them in a post's
@@ -62,8 +64,7 @@ pub async fn mention(
 /// How many notifications `user_id` has not seen, counted up to `cap`.
 pub async fn unread(db: &Db, user_id: UserId, cap: i64) -> Result<i64, sqlx::Error> {
     on_pool!(db, pool => sqlx::query_scalar(
-        "SELECT count(*) FROM (SELECT 1 FROM notifications WHERE recipient_id = $1 \
-           AND id > (SELECT notifications_seen FROM users WHERE id = $1) LIMIT $2) AS unread",
+        "SELECT count(*) FROM (SELECT 1 FROM notifications WHERE recipient_id = $1 AND NOT seen LIMIT $2) AS u",
     )
     .bind(user_id)
     .bind(cap)
@@ -71,24 +72,25 @@ pub async fn unread(db: &Db, user_id: UserId, cap: i64) -> Result<i64, sqlx::Err
     .await)
 }
 
-/// The newest id `user_id` has seen.
-pub async fn seen(db: &Db, user_id: UserId) -> Result<i64, sqlx::Error> {
-    on_pool!(db, pool => sqlx::query_scalar("SELECT notifications_seen FROM users WHERE id = $1")
-        .bind(user_id)
-        .fetch_one(pool)
-        .await)
-}
-
-/// Marks everything up to `id` as seen (never moves the mark back).
-pub async fn mark_seen(db: &Db, user_id: UserId, id: i64) -> Result<(), sqlx::Error> {
-    on_pool!(db, pool => sqlx::query(
-        "UPDATE users SET notifications_seen = $1 WHERE id = $2 AND notifications_seen < $1",
-    )
-    .bind(id)
-    .bind(user_id)
-    .execute(pool)
-    .await
-    .map(drop))
+/// Marks the notifications `ids` of `user_id`'s as seen: exactly those, never a range, so
+/// one that committed late with a smaller id stays unread until a page shows it.
+pub async fn mark_seen(db: &Db, user_id: UserId, ids: &[i64]) -> Result<(), sqlx::Error> {
+    if ids.is_empty() {
+        return Ok(());
+    }
+    // `IN ($2, $3, …)`: one text for both engines (a page has a bounded number of items).
+    let placeholders: Vec<String> = (2..ids.len() + 2).map(|i| format!("${i}")).collect();
+    let sql = format!(
+        "UPDATE notifications SET seen = TRUE WHERE recipient_id = $1 AND NOT seen AND id IN ({})",
+        placeholders.join(", ")
+    );
+    on_pool!(db, pool => {
+        let mut query = sqlx::query(&sql).bind(user_id);
+        for id in ids {
+            query = query.bind(id);
+        }
+        query.execute(pool).await.map(drop)
+    })
 }
 
 /// A page of `user_id`'s notifications with id < `before`, newest first.
@@ -103,7 +105,8 @@ pub async fn page(
                 a.full_name AS actor_full_name, a.avatar AS actor_avatar, n.post_id, \
                 (SELECT i.stem FROM post_images i WHERE i.post_id = n.post_id AND i.position = 0) AS post_stem, \
                 c.text AS comment_text, \
-                EXISTS (SELECT 1 FROM follows f WHERE f.follower_id = $1 AND f.followee_id = n.actor_id) AS i_follow \
+                EXISTS (SELECT 1 FROM follows f WHERE f.follower_id = $1 AND f.followee_id = n.actor_id) AS i_follow, \
+                n.seen \
          FROM notifications n JOIN users a ON a.id = n.actor_id \
          LEFT JOIN comments c ON c.id = n.comment_id \
          WHERE n.recipient_id = $1 AND n.id < $2 \
@@ -114,4 +117,49 @@ pub async fn page(
     .bind(limit)
     .fetch_all(pool)
     .await)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::server::db::{testing, users};
+
+    async fn person(pool: &Db, username: &str) -> UserId {
+        let user = users::NewUser { username, full_name: "P", email: "p@example.com", password_hash: "x" };
+        users::insert(pool, user).await.unwrap()
+    }
+
+    /// A follow notification with a chosen id, as a transaction that took its id before
+    /// another's and committed after it would leave it.
+    async fn notify(db: &Db, id: i64, recipient: UserId, actor: UserId) {
+        let sql =
+            "INSERT INTO notifications (id, recipient_id, actor_id, kind) VALUES ($1, $2, $3, 'follow')";
+        on_pool!(db, pool => sqlx::query(sql).bind(id).bind(recipient).bind(actor).execute(pool).await.map(drop)).unwrap();
+    }
+
+    #[tokio::test]
+    async fn a_notification_committed_late_with_a_smaller_id_stays_unread() {
+        let pool = testing::database().await;
+        let (ada, bob, eve) =
+            (person(&pool, "ada").await, person(&pool, "bob").await, person(&pool, "eve").await);
+        notify(&pool, 10, ada, bob).await;
+        let shown: Vec<i64> = page(&pool, ada, i64::MAX, 20).await.unwrap().iter().map(|n| n.id).collect();
+        assert_eq!(shown, [10]);
+        mark_seen(&pool, ada, &shown).await.unwrap();
+        assert_eq!(unread(&pool, ada, 100).await.unwrap(), 0);
+        notify(&pool, 5, ada, eve).await;
+        assert_eq!(unread(&pool, ada, 100).await.unwrap(), 1, "not shown, so not seen");
+        let rows = page(&pool, ada, i64::MAX, 20).await.unwrap();
+        assert_eq!(rows.iter().map(|n| (n.id, n.seen)).collect::<Vec<_>>(), [(10, true), (5, false)]);
+    }
+
+    #[tokio::test]
+    async fn only_the_recipient_marks_their_notifications() {
+        let pool = testing::database().await;
+        let (ada, bob) = (person(&pool, "ada").await, person(&pool, "bob").await);
+        notify(&pool, 1, ada, bob).await;
+        mark_seen(&pool, bob, &[1]).await.unwrap();
+        assert_eq!(unread(&pool, ada, 100).await.unwrap(), 1);
+        assert_eq!(unread(&pool, ada, 0).await.unwrap(), 0, "counted up to the cap");
+    }
 }
