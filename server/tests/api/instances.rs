@@ -162,3 +162,81 @@ async fn interleaved_writes_on_two_instances_lose_no_unread_notification() {
     assert_eq!(rest, left);
     assert_eq!(unread(&b, &ada).await, 0);
 }
+
+/// A session made on A works on B (sessions live in the database), and a password change
+/// on A ends the person's other sessions on B too.
+#[tokio::test]
+async fn a_session_made_on_one_instance_works_on_the_other_until_a_password_change() {
+    let (a, b) = two_instances().await;
+    let laptop = a.signed_up("hedy").await;
+    assert_eq!(b.whoami(&laptop).await.as_deref(), Some("hedy"), "A's session, on B");
+    let phone = b.client();
+    assert_eq!(b.sign_in(&phone, "hedy", PASSWORD).await.status(), StatusCode::OK);
+    assert_eq!(a.whoami(&phone).await.as_deref(), Some("hedy"), "B's session, on A");
+    let res = a
+        .call(
+            &laptop,
+            "/api/fn/change_password",
+            &[("old_password", PASSWORD), ("new_password", "frequency hopping")],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::OK);
+    assert_eq!(
+        b.whoami(&laptop).await.as_deref(),
+        Some("hedy"),
+        "the session that changed it stays, on B too"
+    );
+    assert_eq!(b.whoami(&phone).await, None, "the other session is over on B");
+    assert_eq!(a.whoami(&phone).await, None, "and on A");
+}
+
+/// A photo uploaded through A is served by B byte for byte, with the same headers.
+#[tokio::test]
+async fn a_photo_uploaded_through_one_instance_is_served_by_the_other_byte_for_byte() {
+    let (a, b) = two_instances().await;
+    let ada = a.signed_up("ada").await;
+    let id = a.post_photos(&ada, &["photo.webp"], "from A").await;
+    let post: Value = b.post_view(&ada, id).await.json().await.unwrap();
+    for size in ["url", "thumb_url"] {
+        let path = post["photos"][0][size].as_str().unwrap();
+        let from_a = a.client().get(a.url(path)).send().await.unwrap();
+        let from_b = b.client().get(b.url(path)).send().await.unwrap();
+        assert_eq!(from_b.status(), StatusCode::OK, "{path}");
+        for header in
+            [header::CONTENT_TYPE, header::ETAG, header::CACHE_CONTROL, header::X_CONTENT_TYPE_OPTIONS]
+        {
+            assert_eq!(from_a.headers().get(&header), from_b.headers().get(&header), "{path}: {header}");
+        }
+        assert_eq!(from_a.bytes().await.unwrap(), from_b.bytes().await.unwrap(), "{path}");
+    }
+}
+
+/// A like and a comment made on A show on B at once, with their notifications.
+#[tokio::test]
+async fn a_like_and_a_comment_on_one_instance_show_on_the_other_with_their_notifications() {
+    let (a, b) = two_instances().await;
+    let ada = a.signed_up("ada").await;
+    let bob = b.signed_up("bob").await;
+    let id = a.post_photos(&ada, &["animated.gif"], "hello").await;
+    let post = id.to_string();
+    assert_eq!(
+        a.call(&bob, "/api/fn/like", &[("post", &post), ("liked", "true")]).await.status(),
+        StatusCode::OK
+    );
+    assert_eq!(
+        a.call(&bob, "/api/fn/add_comment", &[("post", &post), ("text", "nice")]).await.status(),
+        StatusCode::OK
+    );
+    let view: Value = b.post_view(&ada, id).await.json().await.unwrap();
+    assert_eq!(view["likes"]["count"], 1);
+    assert_eq!(view["comments"][0]["username"], "bob");
+    assert_eq!(view["comments"][0]["text"], "nice");
+    let page: Value = b.call(&ada, "/api/fn/notifications", &[]).await.json().await.unwrap();
+    let seen: Vec<(&str, &str)> = page["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| (n["kind"].as_str().unwrap(), n["actor"]["username"].as_str().unwrap()))
+        .collect();
+    assert_eq!(seen, [("Comment", "bob"), ("Like", "bob")]);
+}
