@@ -47,24 +47,24 @@ fn parse_json<T: serde::de::DeserializeOwned>(json: &str) -> Result<Vec<T>, AppE
 pub async fn feed(state: &AppState, me: UserId, before: Option<PostId>) -> Result<FeedPage, AppError> {
     let rows = db::feed::page(&state.db, me, before.unwrap_or(PostId::MAX), FEED_PAGE.fetch_limit()).await?;
     let page = FEED_PAGE.page(rows);
-    let next_before = page.next(|r| r.id);
+    let next_before = page.next(|r| r.post.id);
     let mut cards = Vec::with_capacity(page.items.len());
     for row in page.items {
         let photos = parse_json::<db::posts::ImageRow>(&row.photos)?.into_iter().map(posts::photo).collect();
         let first_comments = parse_json::<db::feed::CommentJson>(&row.first_comments)?
             .into_iter()
             .map(|c| CommentView {
-                can_delete: policy::may_delete_comment(Some(me), c.owner_id, row.owner_id),
+                can_delete: policy::may_delete_comment(Some(me), c.owner_id, row.post.owner_id),
                 id: c.id,
                 username: c.username,
                 text: c.text,
             })
             .collect();
         cards.push(FeedCard {
-            id: row.id,
-            owner: super::profiles::author(row.username, row.full_name, row.avatar.as_deref()),
-            caption: row.caption,
-            created_at: row.created_at,
+            id: row.post.id,
+            owner: super::profiles::author(row.post.username, row.post.full_name, row.post.avatar.as_deref()),
+            caption: row.post.caption,
+            created_at: row.post.created_at,
             photos,
             likes: LikeState { count: row.like_count, liked: row.liked },
             comment_count: row.comment_count,

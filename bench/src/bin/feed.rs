@@ -169,7 +169,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
                     }
                 }
                 match rows.last() {
-                    Some(last) => before = last.id,
+                    Some(last) => before = last.post.id,
                     None => break,
                 }
             }

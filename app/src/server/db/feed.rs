@@ -7,15 +7,11 @@ use crate::domain::ids::{CommentId, PostId, UserId};
 use serde::Deserialize;
 use sqlx::FromRow;
 
+/// A post as its page reads it (`posts::PostRow`), with what a card adds.
 #[derive(Debug, FromRow)]
 pub struct CardRow {
-    pub id: PostId,
-    pub owner_id: UserId,
-    pub caption: String,
-    pub created_at: String,
-    pub username: String,
-    pub full_name: String,
-    pub avatar: Option<String>,
+    #[sqlx(flatten)]
+    pub post: super::posts::PostRow,
     pub like_count: i64,
     pub liked: bool,
     pub comment_count: i64,
