@@ -86,7 +86,7 @@ async fn killing_one_instance_under_load_loses_nothing_the_other_goes_on() {
 
     // Mid-load: once both crowds have posted their first photos and some more.
     let deadline = Instant::now() + Duration::from_secs(30);
-    while db.count("SELECT COUNT(*) FROM posts").await < (2 * PEOPLE_PER_INSTANCE + 4) as i64 {
+    while db.count("SELECT COUNT(*) FROM posts").await < (2 * PEOPLE_PER_INSTANCE + 16) as i64 {
         assert!(Instant::now() < deadline, "the crowds post nothing");
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
