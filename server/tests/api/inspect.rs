@@ -104,7 +104,7 @@ impl Inspector {
 
     /// Looks at the PostgreSQL database at `url` (media in `data_dir`): each row as JSON
     /// text, less its volatile columns.
-    async fn open_postgres(url: &str, data_dir: &Path) -> Self {
+    pub(crate) async fn open_postgres(url: &str, data_dir: &Path) -> Self {
         let mut conn = PgConnection::connect(url).await.expect("connection");
         sqlx::query("SET default_transaction_read_only = on").execute(&mut conn).await.expect("read only");
         let tables: Vec<String> = sqlx::query_scalar(

@@ -12,6 +12,7 @@ mod escaping;
 mod helpers;
 mod hostile;
 mod inspect;
+mod instance_crash;
 mod instances;
 mod isolation;
 mod likes_order;

@@ -8,6 +8,7 @@
 use crate::{concurrency::books_balance, inspect::Inspector, load::Crowd, load::Stop};
 use std::{
     collections::BTreeSet,
+    ffi::OsStr,
     io::{BufRead, BufReader, Write as _},
     path::Path,
     process::{Child, Command, Stdio},
@@ -17,16 +18,24 @@ use std::{
 
 const PEOPLE_PER_ROUND: usize = 32;
 
-struct Server {
-    child: Child,
-    base: String,
+pub(crate) struct Server {
+    pub(crate) child: Child,
+    pub(crate) base: String,
 }
 
 /// Starts the binary on `data_dir` at a free port; answers once it listens.
 fn start(data_dir: &Path, log: &Arc<Mutex<String>>) -> Server {
+    start_with([OsStr::new("--data-dir"), data_dir.as_os_str()], log)
+}
+
+/// Starts the binary with `args` at a free port, its output appended to `log`; answers
+/// once it listens (after its start-up sweep).
+pub(crate) fn start_with(
+    args: impl IntoIterator<Item = impl AsRef<OsStr>>,
+    log: &Arc<Mutex<String>>,
+) -> Server {
     let mut child = Command::new(env!("CARGO_BIN_EXE_server"))
-        .arg("--data-dir")
-        .arg(data_dir)
+        .args(args)
         .args(["--bind", "127.0.0.1:0", "--log", "info,tower_http=warn"])
         .env("NO_COLOR", "1")
         .env_remove("SHUTTER_DATABASE_URL")
@@ -71,15 +80,28 @@ fn media_matches_rows(stems: &BTreeSet<String>, post_stems: &BTreeSet<String>, d
             problems.push(format!("orphan media file {name}"));
         }
     }
+    let names: BTreeSet<String> = files.into_keys().collect();
+    problems.extend(missing_files(stems, post_stems, &names));
+    problems
+}
+
+/// Every media file a row names is among `files`: both variants of each post's photo,
+/// and each avatar (`stems` holds post and avatar stems).
+pub(crate) fn missing_files(
+    stems: &BTreeSet<String>,
+    post_stems: &BTreeSet<String>,
+    files: &BTreeSet<String>,
+) -> Vec<String> {
+    let mut problems = Vec::new();
     for stem in post_stems {
         for name in [format!("{stem}.jpg"), format!("{stem}_t.jpg")] {
-            if !files.contains_key(&name) {
+            if !files.contains(&name) {
                 problems.push(format!("missing media file {name}"));
             }
         }
     }
     for stem in stems.difference(post_stems) {
-        if !files.keys().any(|f| f.starts_with(stem.as_str())) {
+        if !files.iter().any(|f| f.starts_with(stem.as_str())) {
             problems.push(format!("missing avatar file {stem}"));
         }
     }
