@@ -67,9 +67,10 @@ pub struct Config {
     #[arg(skip)]
     pub password_throttle: ThrottlePolicy,
 
-    /// Files no row points to are swept at start-up once this old (not a flag: tests
-    /// shrink it).
-    #[arg(skip = ORPHAN_GRACE)]
+    /// Seconds a photo file no row points to must be old before the start-up sweep
+    /// removes it: longer than any upload takes to commit on another instance. 0 sweeps
+    /// every orphan (safe only when no other instance shares the store).
+    #[arg(long, env = "SHUTTER_ORPHAN_GRACE", value_parser = seconds_or_none, default_value = "600")]
     pub orphan_grace: Duration,
 }
 
@@ -80,6 +81,11 @@ fn seconds(raw: &str) -> Result<Duration, String> {
         .filter(|s| *s > 0.0)
         .and_then(|s| Duration::try_from_secs_f64(s).ok())
         .ok_or_else(|| format!("{raw:?} is not a positive number of seconds"))
+}
+
+/// A number of seconds, 0 or more.
+fn seconds_or_none(raw: &str) -> Result<Duration, String> {
+    if raw.trim() == "0" { Ok(Duration::ZERO) } else { seconds(raw) }
 }
 
 /// A PostgreSQL connection URL. Its Debug form leaves out everything but the scheme, so
@@ -178,6 +184,14 @@ mod tests {
                 "{bad}: {error}"
             );
         }
+    }
+
+    #[test]
+    fn the_orphan_grace_defaults_to_the_stores_and_may_be_zero() {
+        let parse = |args: &[&str]| Config::try_parse_from([&["shutter"], args].concat());
+        assert_eq!(parse(&[]).unwrap().orphan_grace, ORPHAN_GRACE);
+        assert_eq!(parse(&["--orphan-grace", "0"]).unwrap().orphan_grace, Duration::ZERO);
+        assert!(parse(&["--orphan-grace", "-1"]).is_err());
     }
 
     #[test]

@@ -25,7 +25,11 @@ pub(crate) struct Server {
 
 /// Starts the binary on `data_dir` at a free port; answers once it listens.
 fn start(data_dir: &Path, log: &Arc<Mutex<String>>) -> Server {
-    start_with([OsStr::new("--data-dir"), data_dir.as_os_str()], log)
+    // One instance on its own folder: the orphans a kill leaves are swept at once.
+    start_with(
+        [OsStr::new("--data-dir"), data_dir.as_os_str(), OsStr::new("--orphan-grace"), OsStr::new("0")],
+        log,
+    )
 }
 
 /// Starts the binary with `args` at a free port, its output appended to `log`; answers
