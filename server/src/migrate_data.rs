@@ -76,7 +76,7 @@ pub async fn run(
             .await
             .context("cannot connect to the target PostgreSQL database")?;
         target.migrate().await.context("PostgreSQL database migration failed")?;
-        summary.tables = migrate_data::copy_database(&source, &target).await.context("migrate-data")?;
+        summary.tables = migrate_data::copy_database(&source, &target).await?;
         // Checked again from outside the copy's transaction, as a new instance will see it.
         let (a, b) = (migrate_data::counts(&source).await?, migrate_data::counts(&target).await?);
         anyhow::ensure!(a == b, "after the copy the counts differ: instance {a:?}, target {b:?}");
