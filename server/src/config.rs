@@ -133,6 +133,20 @@ pub enum Command {
         #[arg(long)]
         to: PathBuf,
     },
+    /// Copy this single-machine instance (the SQLite file and the media folder of
+    /// --data-dir) into the engines several instances share: every table but sessions
+    /// (people sign in again) into an empty PostgreSQL database, every photo file into an
+    /// S3 store. Give either or both: without --to-media only the database is copied,
+    /// without --to-database only the photos. Safe to re-run (copies nothing twice); a
+    /// target holding other data is refused and left unchanged. Stop the site first.
+    MigrateData {
+        /// The PostgreSQL database to copy into (postgres://user:password@host/db).
+        #[arg(long, value_parser = DatabaseUrl::parse)]
+        to_database: Option<DatabaseUrl>,
+        /// The S3 store to copy the photos into (same form as --media-url).
+        #[arg(long, value_parser = S3Url::parse)]
+        to_media: Option<S3Url>,
+    },
 }
 
 impl Config {

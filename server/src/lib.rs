@@ -6,6 +6,7 @@ pub mod connections;
 pub mod database;
 pub mod media;
 pub mod middleware;
+pub mod migrate_data;
 pub mod request_scope;
 pub mod rest;
 pub mod startup;

@@ -18,6 +18,7 @@ mod isolation;
 mod likes_order;
 mod load;
 mod media_store;
+mod migrate_data;
 mod notifications;
 mod observability;
 mod page_status;

@@ -10,6 +10,7 @@ pub mod engine;
 pub mod feed;
 pub mod follows;
 pub mod likes;
+pub mod migrate_data;
 pub mod notifications;
 pub mod posts;
 pub mod search;
