@@ -35,6 +35,13 @@ impl fmt::Display for Summary {
                 t.rows - t.inserted
             )?;
         }
+        if !self.tables.is_empty() {
+            writeln!(
+                f,
+                "not copied     {} (short-lived: people sign in again on the new site)",
+                migrate_data::NOT_COPIED.join(", ")
+            )?;
+        }
         if self.photos {
             writeln!(
                 f,

@@ -13,8 +13,10 @@
 //! the end, before committing, every table's count must be equal on both sides: a target
 //! with extra rows (another instance's data, not this one's copy) is refused too.
 //!
-//! Sessions are not copied: SQLite's session table belongs to tower-sessions' SQLite store
-//! and has another shape; people sign in again after the move.
+//! Not copied (`NOT_COPIED`): sessions (SQLite's session table belongs to tower-sessions'
+//! SQLite store and has another shape; people sign in again after the move), the sign-in
+//! throttle's recent attempts and the token reveals of the last minutes (both short-lived;
+//! the moved site starts them afresh).
 
 use super::Db;
 use sqlx::{
@@ -28,6 +30,8 @@ const BATCH: usize = 500;
 #[derive(Clone, Copy, Debug)]
 enum Kind {
     Int,
+    /// INTEGER 0/1 on SQLite, BOOLEAN on PostgreSQL.
+    Bool,
     Text,
     Bytes,
 }
@@ -36,6 +40,7 @@ enum Kind {
 #[derive(Clone, Debug, PartialEq)]
 enum Value {
     Int(Option<i64>),
+    Bool(Option<bool>),
     Text(Option<String>),
     Bytes(Option<Vec<u8>>),
 }
@@ -49,9 +54,12 @@ struct Table {
     identity: bool,
 }
 
-use Kind::{Bytes, Int, Text};
+use Kind::{Bool, Bytes, Int, Text};
 
-/// Every table of the schema but sessions, parents before the rows that point to them.
+/// Tables of the SQLite schema that are deliberately left behind (see the module).
+pub const NOT_COPIED: &[&str] = &["tower_sessions", "sign_in_attempts", "token_reveals"];
+
+/// Every other table of the schema, parents before the rows that point to them.
 const TABLES: &[Table] = &[
     Table {
         name: "users",
@@ -65,7 +73,6 @@ const TABLES: &[Table] = &[
             ("session_epoch", Int),
             ("created_at", Text),
             ("avatar", Text),
-            ("notifications_seen", Int),
         ],
         key: &["id"],
         identity: true,
@@ -125,6 +132,7 @@ const TABLES: &[Table] = &[
             ("post_id", Int),
             ("comment_id", Int),
             ("created_at", Text),
+            ("seen", Bool),
         ],
         key: &["id"],
         identity: true,
@@ -333,6 +341,7 @@ fn read_row(table: &Table, row: &SqliteRow) -> Result<Vec<Value>, sqlx::Error> {
         .map(|(i, (_, kind))| {
             Ok(match kind {
                 Int => Value::Int(row.try_get(i)?),
+                Bool => Value::Bool(row.try_get(i)?),
                 Text => Value::Text(row.try_get(i)?),
                 Bytes => Value::Bytes(row.try_get(i)?),
             })
@@ -346,6 +355,7 @@ fn bind_sqlite<'q>(
 ) -> sqlx::query::Query<'q, sqlx::Sqlite, SqliteArguments<'q>> {
     match value {
         Value::Int(v) => query.bind(v),
+        Value::Bool(v) => query.bind(v),
         Value::Text(v) => query.bind(v),
         Value::Bytes(v) => query.bind(v),
     }
@@ -354,6 +364,7 @@ fn bind_sqlite<'q>(
 fn push_value(b: &mut sqlx::query_builder::Separated<'_, '_, Postgres, &'static str>, value: &Value) {
     match value.clone() {
         Value::Int(v) => b.push_bind(v),
+        Value::Bool(v) => b.push_bind(v),
         Value::Text(v) => b.push_bind(v),
         Value::Bytes(v) => b.push_bind(v),
     };
@@ -362,6 +373,7 @@ fn push_value(b: &mut sqlx::query_builder::Separated<'_, '_, Postgres, &'static 
 fn push_bind(b: &mut QueryBuilder<'_, Postgres>, value: &Value) {
     match value.clone() {
         Value::Int(v) => b.push_bind(v),
+        Value::Bool(v) => b.push_bind(v),
         Value::Text(v) => b.push_bind(v),
         Value::Bytes(v) => b.push_bind(v),
     };
@@ -385,4 +397,48 @@ async fn move_sequence(
         table.name
     );
     sqlx::query(&sql).bind(used).execute(&mut *write).await.map(drop)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::server::db::testing;
+
+    /// A migration that adds a table or a column must say whether it moves: every table of
+    /// the schema is copied with exactly its columns, or named in `NOT_COPIED`.
+    #[tokio::test]
+    async fn every_table_and_column_of_the_schema_is_copied_or_named_as_left_behind() {
+        let Db::Sqlite(pool) = testing::database().await else { unreachable!() };
+        let tables: Vec<String> = sqlx::query_scalar(
+            "SELECT name FROM sqlite_master WHERE type = 'table' \
+             AND name NOT LIKE 'sqlite_%' AND name <> '_sqlx_migrations' ORDER BY name",
+        )
+        .fetch_all(&pool)
+        .await
+        .unwrap();
+        for name in &tables {
+            if NOT_COPIED.contains(&name.as_str()) {
+                continue;
+            }
+            let Some(table) = TABLES.iter().find(|t| t.name == name) else {
+                panic!("table {name} is neither copied (TABLES) nor left behind (NOT_COPIED)");
+            };
+            let mut schema: Vec<String> = sqlx::query_scalar("SELECT name FROM pragma_table_info($1)")
+                .bind(name)
+                .fetch_all(&pool)
+                .await
+                .unwrap();
+            let mut copied: Vec<String> = table.columns.iter().map(|(c, _)| (*c).to_owned()).collect();
+            schema.sort();
+            copied.sort();
+            assert_eq!(copied, schema, "the columns copied of {name} are not the schema's");
+        }
+        for table in TABLES {
+            assert!(
+                tables.iter().any(|t| t == table.name),
+                "TABLES names {}, which the schema lacks",
+                table.name
+            );
+        }
+    }
 }
