@@ -1,29 +1,54 @@
 #!/usr/bin/env bash
-# The signed-in SSR feed page `/` under load (README, "Feed at scale"), on generated databases of 10,000
-# and 1,000,000 posts: starts the release server on a scratch copy of each cached
-# database, signs in as the generator's typical user, runs bench's `load` against `/`
-# and reports the server's memory (VmRSS, VmHWM) from /proc. Run by `make bench-http`.
+# Signed-in SSR pages under load (README, "Measured"): the feed `/` and a post page
+# `/posts/<newest>/`, on generated databases of 10,000 and 1,000,000 posts. Starts the
+# release server on a scratch copy of each cached database (ENGINE=postgres: on a
+# PostgreSQL copy of it, bench/postgres.sh), signs in as the generator's typical user,
+# runs bench's `load` against each page and reports the server's memory (VmRSS, VmHWM)
+# from /proc; on PostgreSQL it first times the feed query alone and prints its plan
+# (bench's `feed`). Run by `make bench-http` (and `make bench-http ENGINE=postgres`).
 #
-# Environment: POSTS ("10000 1000000"), CONNECTIONS (64), DURATION (10 s), PORT (3950),
-# SERVER (target/release/server).
+# Environment: ENGINE (sqlite), POSTS ("10000 1000000"), PAGES ("feed post"),
+# CONNECTIONS (64), DURATION (10 s), PORT (3950), SERVER (target/release/server).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 target=${CARGO_TARGET_DIR:-target}
 server=${SERVER:-$target/release/server}
 port=${PORT:-3950}
+engine=${ENGINE:-sqlite}
 run=$target/bench-db/http-run
 . bench/serve.sh
+case $engine in
+    sqlite) ;;
+    postgres) . bench/postgres.sh; on_exit=postgres_stop ;;
+    *) echo "ENGINE is sqlite or postgres, not $engine" >&2; exit 2 ;;
+esac
 
+echo "== $(git rev-parse --short HEAD)$(git diff --quiet HEAD -- app server bench || echo ' (modified)'), $engine, load average $(cut -d' ' -f1-3 /proc/loadavg)"
 for posts in ${POSTS:-10000 1000000}; do
     dir=$("$target/release/gen" --posts "$posts" --print-dir | tail -n 1)
     user=$(sed -n 's/^typical=//p' "$dir/bench-ready.txt")
     password=$(sed -n 's/^password=//p' "$dir/bench-ready.txt")
-    serve_copy "$dir" "$run" "$port"
+    options=()
+    copy_data "$dir" "$run"
+    if [ "$engine" = postgres ]; then
+        postgres_copy "$run" "bench_$posts"
+        options=(--database-url "$database_url")
+        # The feed query alone on PostgreSQL, and its plan (make bench-feed does SQLite's).
+        "$target/release/feed" --database-url "$database_url"
+    fi
+    start_server "$run" "$port" "${options[@]}"
     echo "== $posts posts: server pid $pid, VmRSS after start-up $(sed -n 's/^VmRSS:\s*//p' /proc/$pid/status)"
-    "$target/release/load" "http://127.0.0.1:$port/" -c "${CONNECTIONS:-64}" -d "${DURATION:-10}" \
-        --sign-in "$user:$password" --pid "$pid"
+    for page in ${PAGES:-feed post}; do
+        case $page in
+            feed) path=/ ;;
+            post) path=/posts/$posts/ ;;
+            *) echo "PAGES are feed and post, not $page" >&2; exit 2 ;;
+        esac
+        echo "-- $page: GET $path"
+        "$target/release/load" "http://127.0.0.1:$port$path" -c "${CONNECTIONS:-64}" -d "${DURATION:-10}" \
+            --sign-in "$user:$password" --pid "$pid"
+    done
     kill "$pid"
     wait "$pid" 2>/dev/null || true
-    trap - EXIT
     rm -rf "$run"
 done

@@ -10,18 +10,23 @@
 //! A typical reader follows 45–55 people (the mean is 50) and is neither one of the
 //! popular first ids nor new. The database is opened as the server opens it (WAL), on one
 //! connection, and every sample is one call of the page query, warm cache.
+//!
+//! With `--database-url postgres://…` it measures a PostgreSQL copy of a generated
+//! database instead (`bench/postgres.sh` loads one with `server migrate-data`): the same
+//! readers and samples, and the plan as `EXPLAIN (ANALYZE, BUFFERS)` prints it.
 
 use app::{
     domain::ids::{PostId, UserId},
     server::db::{
         Db,
-        feed::{CardRow, FIRST_COMMENTS, PAGE_SQL, page},
+        feed::{CardRow, FIRST_COMMENTS, PAGE_SQL, POSTGRES_PAGE_SQL, page},
     },
 };
 use bench::{cached_data_dir, ms, percentile, ready_info};
 use clap::Parser;
 use sqlx::{
-    SqlitePool,
+    PgPool, SqlitePool,
+    postgres::PgPoolOptions,
     sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous},
 };
 use std::{
@@ -57,6 +62,10 @@ struct Args {
     /// A data folder to measure instead of the cached ones.
     #[arg(long)]
     data_dir: Option<PathBuf>,
+    /// A PostgreSQL database (a copy of a generated one) to measure instead; implies
+    /// --new-only.
+    #[arg(long)]
+    database_url: Option<String>,
     /// Typical readers to sample.
     #[arg(long, default_value_t = 20)]
     readers: i64,
@@ -113,6 +122,22 @@ async fn explain(pool: &SqlitePool, sql: &str, reader: UserId) -> sqlx::Result<(
     Ok(())
 }
 
+/// The plan PostgreSQL chose and ran for the first page, with timings and buffers.
+async fn explain_postgres(pool: &PgPool, reader: UserId) -> sqlx::Result<()> {
+    let rows: Vec<String> =
+        sqlx::query_scalar(&format!("EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) {POSTGRES_PAGE_SQL}"))
+            .bind(reader)
+            .bind(PostId::MAX)
+            .bind(LIMIT)
+            .bind(FIRST_COMMENTS)
+            .fetch_all(pool)
+            .await?;
+    for line in rows {
+        println!("    {line}");
+    }
+    Ok(())
+}
+
 fn summary(label: &str, samples: &mut [Duration]) {
     samples.sort();
     println!(
@@ -126,7 +151,17 @@ fn summary(label: &str, samples: &mut [Duration]) {
 
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let args = Args::parse();
+    let mut args = Args::parse();
+    if let Some(url) = args.database_url.clone() {
+        args.new_only = true;
+        let pool = PgPoolOptions::new().max_connections(1).connect(&url).await?;
+        measure(&args, &Db::Postgres(pool.clone()), &url).await?;
+        println!("  EXPLAIN (ANALYZE, BUFFERS), feed::page on PostgreSQL, first page:");
+        let reader = typical_readers(&Db::Postgres(pool.clone()), 1).await?;
+        explain_postgres(&pool, reader.first().copied().unwrap_or(UserId::new(1))).await?;
+        pool.close().await;
+        return Ok(());
+    }
     let dirs: Vec<PathBuf> = match &args.data_dir {
         Some(dir) => vec![dir.clone()],
         None => args.posts.iter().map(|n| cached_data_dir(*n)).collect(),
@@ -140,77 +175,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             std::process::exit(2);
         }
         let pool = open(&dir).await?;
-        let db = Db::Sqlite(pool.clone());
-        let (posts, users): (i64, i64) =
-            sqlx::query_as("SELECT (SELECT count(*) FROM posts), (SELECT count(*) FROM users)")
-                .fetch_one(&pool)
-                .await?;
-        let readers: Vec<UserId> = sqlx::query_scalar(
-            "SELECT follower_id FROM follows WHERE follower_id >= ?1 GROUP BY follower_id \
-             HAVING count(*) BETWEEN 45 AND 55 ORDER BY follower_id LIMIT ?2",
-        )
-        .bind(users / 2)
-        .bind(args.readers)
-        .fetch_all(&pool)
-        .await?;
-        println!("\n{} — {posts} posts, {users} users, {} typical readers", dir.display(), readers.len());
-
-        // Where each reader's deep page starts, and a check that old and new agree.
-        let mut deep_before = Vec::new();
-        let mut mismatches = 0;
-        for &reader in &readers {
-            let mut before = PostId::MAX;
-            for n in 1..args.deep_page {
-                let rows = page(&db, reader, before, LIMIT).await?;
-                if !args.new_only && n <= 3 {
-                    let old = old_page(&pool, reader, before, LIMIT).await?;
-                    if format!("{old:?}") != format!("{rows:?}") {
-                        mismatches += 1;
-                    }
-                }
-                match rows.last() {
-                    Some(last) => before = last.post.id,
-                    None => break,
-                }
-            }
-            deep_before.push(before);
-        }
-        if !args.new_only {
-            println!(
-                "  old and new queries answer the same rows: {}",
-                if mismatches == 0 { "yes" } else { "NO" }
-            );
-        }
-
-        let queries: &[&str] = if args.new_only { &["new"] } else { &["old", "new"] };
-        for &which in queries {
-            for (kind, deep) in [("first page", false), ("deep page", true)] {
-                let mut samples = Vec::with_capacity(readers.len() * args.runs);
-                for (i, &reader) in readers.iter().enumerate() {
-                    let before = if deep { deep_before[i] } else { PostId::MAX };
-                    for run in 0..=args.runs {
-                        let start = Instant::now();
-                        let rows = if which == "old" {
-                            old_page(&pool, reader, before, LIMIT).await?
-                        } else {
-                            page(&db, reader, before, LIMIT).await?
-                        };
-                        let took = start.elapsed();
-                        std::hint::black_box(rows);
-                        if run > 0 {
-                            samples.push(took);
-                        }
-                    }
-                }
-                summary(
-                    &format!(
-                        "{which} query, {kind} {}",
-                        if deep { format!("({})", args.deep_page) } else { String::new() }
-                    ),
-                    &mut samples,
-                );
-            }
-        }
+        let readers = measure(&args, &Db::Sqlite(pool.clone()), &dir.display().to_string()).await?;
         let reader = readers.first().copied().unwrap_or(UserId::new(1));
         if !args.new_only {
             println!("  EXPLAIN QUERY PLAN, old query:");
@@ -221,4 +186,93 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         pool.close().await;
     }
     Ok(())
+}
+
+/// Readers who follow 45–55 people, from the middle of the ids (neither the popular first
+/// ones nor the newest).
+async fn typical_readers(db: &Db, how_many: i64) -> sqlx::Result<Vec<UserId>> {
+    const SQL: &str = "SELECT follower_id FROM follows \
+        WHERE follower_id >= (SELECT count(*) FROM users) / 2 GROUP BY follower_id \
+        HAVING count(*) BETWEEN 45 AND 55 ORDER BY follower_id LIMIT $1";
+    match db {
+        Db::Sqlite(pool) => sqlx::query_scalar(SQL).bind(how_many).fetch_all(pool).await,
+        Db::Postgres(pool) => sqlx::query_scalar(SQL).bind(how_many).fetch_all(pool).await,
+    }
+}
+
+async fn count(db: &Db, table: &str) -> sqlx::Result<i64> {
+    let sql = format!("SELECT count(*) FROM {table}");
+    match db {
+        Db::Sqlite(pool) => sqlx::query_scalar(&sql).fetch_one(pool).await,
+        Db::Postgres(pool) => sqlx::query_scalar(&sql).fetch_one(pool).await,
+    }
+}
+
+/// Times the feed's first and deep page for typical readers (and the old query on SQLite
+/// unless --new-only); answers the readers.
+async fn measure(args: &Args, db: &Db, label: &str) -> Result<Vec<UserId>, Box<dyn std::error::Error>> {
+    let (posts, users) = (count(db, "posts").await?, count(db, "users").await?);
+    let readers = typical_readers(db, args.readers).await?;
+    println!("\n{label} — {posts} posts, {users} users, {} typical readers", readers.len());
+    let sqlite = match db {
+        Db::Sqlite(pool) => Some(pool),
+        Db::Postgres(_) => None,
+    };
+    // Where each reader's deep page starts, and a check that old and new agree.
+    let mut deep_before = Vec::new();
+    let mut mismatches = 0;
+    for &reader in &readers {
+        let mut before = PostId::MAX;
+        for n in 1..args.deep_page {
+            let rows = page(db, reader, before, LIMIT).await?;
+            if !args.new_only && n <= 3 {
+                let old = old_page(sqlite.ok_or("the old query runs on SQLite only")?, reader, before, LIMIT).await?;
+                if format!("{old:?}") != format!("{rows:?}") {
+                    mismatches += 1;
+                }
+            }
+            match rows.last() {
+                Some(last) => before = last.post.id,
+                None => break,
+            }
+        }
+        deep_before.push(before);
+    }
+    if !args.new_only {
+        println!(
+            "  old and new queries answer the same rows: {}",
+            if mismatches == 0 { "yes" } else { "NO" }
+        );
+    }
+
+    let queries: &[&str] = if args.new_only { &["new"] } else { &["old", "new"] };
+    for &which in queries {
+        for (kind, deep) in [("first page", false), ("deep page", true)] {
+            let mut samples = Vec::with_capacity(readers.len() * args.runs);
+            for (i, &reader) in readers.iter().enumerate() {
+                let before = if deep { deep_before[i] } else { PostId::MAX };
+                for run in 0..=args.runs {
+                    let start = Instant::now();
+                    let rows = if which == "old" {
+                        old_page(sqlite.ok_or("the old query runs on SQLite only")?, reader, before, LIMIT).await?
+                    } else {
+                        page(db, reader, before, LIMIT).await?
+                    };
+                    let took = start.elapsed();
+                    std::hint::black_box(rows);
+                    if run > 0 {
+                        samples.push(took);
+                    }
+                }
+            }
+            summary(
+                &format!(
+                    "{which} query, {kind} {}",
+                    if deep { format!("({})", args.deep_page) } else { String::new() }
+                ),
+                &mut samples,
+            );
+        }
+    }
+    Ok(readers)
 }
