@@ -226,7 +226,8 @@ async fn measure(args: &Args, db: &Db, label: &str) -> Result<Vec<UserId>, Box<d
         for n in 1..args.deep_page {
             let rows = page(db, reader, before, LIMIT).await?;
             if !args.new_only && n <= 3 {
-                let old = old_page(sqlite.ok_or("the old query runs on SQLite only")?, reader, before, LIMIT).await?;
+                let old = old_page(sqlite.ok_or("the old query runs on SQLite only")?, reader, before, LIMIT)
+                    .await?;
                 if format!("{old:?}") != format!("{rows:?}") {
                     mismatches += 1;
                 }
@@ -254,7 +255,8 @@ async fn measure(args: &Args, db: &Db, label: &str) -> Result<Vec<UserId>, Box<d
                 for run in 0..=args.runs {
                     let start = Instant::now();
                     let rows = if which == "old" {
-                        old_page(sqlite.ok_or("the old query runs on SQLite only")?, reader, before, LIMIT).await?
+                        old_page(sqlite.ok_or("the old query runs on SQLite only")?, reader, before, LIMIT)
+                            .await?
                     } else {
                         page(db, reader, before, LIMIT).await?
                     };
