@@ -7,7 +7,8 @@
 # Creates the database afresh and fills it with `server migrate-data` (batched inserts in
 # one transaction, counts checked), then ANALYZE; prints how long the copy took and sets
 # `database_url`. The caller runs postgres_stop at the end.
-export SHUTTER_PG_DIR=${SHUTTER_PG_DIR:-$target/bench-pg}
+# Absolute: PostgreSQL resolves a relative socket folder against its data folder.
+export SHUTTER_PG_DIR=${SHUTTER_PG_DIR:-$(cd "$target" && pwd)/bench-pg}
 
 postgres_copy() {
     local dir=$1 name=$2 started=$SECONDS
