@@ -298,6 +298,8 @@ fn router<S: SessionStore + Clone>(
         .layer(axum::middleware::from_fn_with_state(public, middleware::refuse_cross_site))
         .layer(axum::middleware::from_fn(middleware::add_trailing_slash))
         .layer(CompressionLayer::new())
+        // Outside the compression layer: it sees what is sent (Content-Encoding, Vary).
+        .layer(axum::middleware::from_fn(crate::cache_control::set_cache_control))
         .layer(axum::middleware::from_fn(middleware::security_headers))
         .layer(CatchPanicLayer::custom(|_| middleware::error_response(&AppError::Internal)))
         .layer(TraceLayer::new_for_http().make_span_with(telemetry::request_span))
