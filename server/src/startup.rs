@@ -169,6 +169,8 @@ pub async fn app_state(config: &Config, db: Db) -> anyhow::Result<AppState> {
     let mut leptos_options = leptos_options();
     leptos_options.site_root = config.site_root.to_string_lossy().as_ref().into();
     leptos_options.site_addr = config.bind;
+    // Hashed file names if the site folder has a hash file (assets.rs).
+    crate::assets::use_site_hash_file(&mut leptos_options);
 
     let media: Arc<dyn MediaStore> = match &config.media_url {
         None => {
