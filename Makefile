@@ -13,25 +13,43 @@ TOOLCHAIN := . target/toolchain.env &&
 DATA_DIR ?= ./data
 BIND ?= 127.0.0.1:3000
 
-.PHONY: setup build run watch test lint unit e2e soak fmt bench bench-pipeline bench-data bench-feed bench-http bench-rest demo backup clean
+.PHONY: setup build rebuild run watch test lint unit e2e soak fmt bench bench-pipeline bench-data bench-feed bench-http bench-rest demo backup clean
 
 setup:
 	@bash .ci/setup.sh
 
+# A build on a tree where nothing that feeds it changed (sources, Cargo.lock, style/,
+# public/, tool versions: .ci/build-stamp.sh) is skipped; FORCE=1 (or `make rebuild`)
+# builds anyway. The fingerprint is taken before the build, the stamp written after it.
 build: setup
-	$(TOOLCHAIN) cargo leptos build --release $${LEPTOS_LIB_ARGS:-}
-	node .ci/precompress.mjs target/site/pkg
+	@$(TOOLCHAIN) inputs=$$(bash .ci/build-stamp.sh inputs); \
+	  if [ -z "$(FORCE)" ] && bash .ci/build-stamp.sh fresh "$$inputs"; then \
+	    echo "build: nothing changed since the last build (FORCE=1 make build to build anyway)"; \
+	  else \
+	    bash .ci/build-stamp.sh clear; \
+	    set -x; \
+	    cargo leptos build --release $${LEPTOS_LIB_ARGS:-}; \
+	    node .ci/precompress.mjs target/site/pkg; \
+	    { set +x; } 2>/dev/null; \
+	    bash .ci/build-stamp.sh write "$$inputs"; \
+	  fi
+
+rebuild:
+	$(MAKE) build FORCE=1
 
 run: build
 	./target/release/server --data-dir $(DATA_DIR) --bind $(BIND)
 
+# Unhashed file names while watching: cargo-leptos rebuilds the front end under its plain
+# names on a change and would leave the hash file naming the old ones.
 watch: setup
-	$(TOOLCHAIN) cargo leptos watch $${LEPTOS_LIB_ARGS:-}
+	$(TOOLCHAIN) LEPTOS_HASH_FILES=false cargo leptos watch $${LEPTOS_LIB_ARGS:-}
 
 test: setup lint unit e2e
 
 lint:
 	python3 .ci/imports.py
+	bash .ci/build-stamp-test.sh
 	$(TOOLCHAIN) cargo fmt --all --check
 	$(TOOLCHAIN) cargo clippy --locked -p app --features ssr --all-targets -- -D warnings
 	$(TOOLCHAIN) cargo clippy --locked -p server --all-targets -- -D warnings

@@ -17,7 +17,7 @@ pub mod time;
 
 use components::{nav::Nav, page_error::NotFound};
 use leptos::prelude::*;
-use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
+use leptos_meta::{HashedStylesheet, MetaTags, Title, provide_meta_context};
 use leptos_router::{
     components::{Route, Router, Routes},
     path,
@@ -52,7 +52,10 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="referrer" content="same-origin" />
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
                 <AutoReload options=options.clone() />
-                <HydrationScripts options />
+                // The content-hashed JS, WASM and CSS when the site has a hash file (the
+                // server's assets.rs decides), else their plain names.
+                <HydrationScripts options=options.clone() />
+                <HashedStylesheet options id="leptos" />
                 <MetaTags />
             </head>
             <body>
@@ -78,7 +81,6 @@ pub fn App() -> impl IntoView {
     provide_meta_context();
 
     view! {
-        <Stylesheet id="leptos" href="/pkg/shutter.css" />
         <Title formatter=|title: String| {
             html::title_text(if title.is_empty() { "Shutter".to_owned() } else { format!("{title} · Shutter") })
         } />

@@ -38,7 +38,8 @@ export function newAccount(fullName = 'Ada Tester'): Account {
 
 /**
  * In the hydrated project, waits until the WebAssembly has been fetched and run: the
- * hydration script imports /pkg/shutter.js, which fetches /pkg/shutter.wasm and hydrates.
+ * hydration script imports /pkg/shutter.<hash>.js, which fetches /pkg/shutter.<hash>.wasm
+ * and hydrates.
  * Without JavaScript there is nothing to wait for.
  */
 export async function waitForHydration(page: Page): Promise<void> {

@@ -1,6 +1,8 @@
 //! The Shutter server: configuration, telemetry, database, sessions, router, middleware.
 //! `main.rs` wires these together; the black-box tests start the same `Application`.
 
+pub mod assets;
+pub mod cache_control;
 pub mod config;
 pub mod connections;
 pub mod database;

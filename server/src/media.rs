@@ -36,7 +36,7 @@ fn wants_json(headers: &HeaderMap) -> bool {
 }
 
 /// An error as the client wants it: JSON for scripts, a small page for a plain form.
-fn failure(json: bool, error: &AppError, back: &str) -> Response {
+fn failure(state: &AppState, json: bool, error: &AppError, back: &str) -> Response {
     if json {
         return error_response(error);
     }
@@ -44,10 +44,11 @@ fn failure(json: bool, error: &AppError, back: &str) -> Response {
     let page = format!(
         "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
-         <title>Upload refused · Shutter</title><link rel=\"stylesheet\" href=\"/pkg/shutter.css\"></head>\
+         <title>Upload refused · Shutter</title><link rel=\"stylesheet\" href=\"{}\"></head>\
          <body><main class=\"page\"><section class=\"card narrow\"><h1>That did not work</h1>\
          <p class=\"form-error\" role=\"alert\">{}</p><p><a class=\"button\" href=\"{back}\">Try again</a></p>\
          </section></main></body></html>",
+        app::html::escape(&crate::assets::stylesheet_href(&state.leptos_options)),
         app::html::escape(&error.to_string())
     );
     (status, [(header::CONTENT_TYPE, "text/html; charset=utf-8")], page).into_response()
@@ -149,7 +150,7 @@ pub async fn create_post(State(state): State<AppState>, parts: Parts, multipart:
         Err(AppError::SignInRequired) if !json => {
             Redirect::to("/accounts/login/?next=%2Fposts%2Fnew%2F").into_response()
         }
-        Err(e) => failure(json, &e, "/posts/new/"),
+        Err(e) => failure(&state, json, &e, "/posts/new/"),
     }
 }
 
@@ -180,7 +181,7 @@ pub async fn upload_avatar(
         Err(AppError::SignInRequired) if !json => {
             Redirect::to("/accounts/login/?next=%2Faccounts%2Fedit%2F").into_response()
         }
-        Err(e) => failure(json, &e, "/accounts/edit/"),
+        Err(e) => failure(&state, json, &e, "/accounts/edit/"),
     }
 }
 

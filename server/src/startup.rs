@@ -169,6 +169,8 @@ pub async fn app_state(config: &Config, db: Db) -> anyhow::Result<AppState> {
     let mut leptos_options = leptos_options();
     leptos_options.site_root = config.site_root.to_string_lossy().as_ref().into();
     leptos_options.site_addr = config.bind;
+    // Hashed file names if the site folder has a hash file (assets.rs).
+    crate::assets::use_site_hash_file(&mut leptos_options);
 
     let media: Arc<dyn MediaStore> = match &config.media_url {
         None => {
@@ -298,6 +300,8 @@ fn router<S: SessionStore + Clone>(
         .layer(axum::middleware::from_fn_with_state(public, middleware::refuse_cross_site))
         .layer(axum::middleware::from_fn(middleware::add_trailing_slash))
         .layer(CompressionLayer::new())
+        // Outside the compression layer: it sees what is sent (Content-Encoding, Vary).
+        .layer(axum::middleware::from_fn(crate::cache_control::set_cache_control))
         .layer(axum::middleware::from_fn(middleware::security_headers))
         .layer(CatchPanicLayer::custom(|_| middleware::error_response(&AppError::Internal)))
         .layer(TraceLayer::new_for_http().make_span_with(telemetry::request_span))

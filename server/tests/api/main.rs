@@ -31,4 +31,5 @@ mod security;
 mod sessions;
 mod soak;
 mod social;
+mod static_files;
 mod throttle;
