@@ -1,6 +1,7 @@
 //! The Shutter server: configuration, telemetry, database, sessions, router, middleware.
 //! `main.rs` wires these together; the black-box tests start the same `Application`.
 
+pub mod backfill_photos;
 pub mod config;
 pub mod connections;
 pub mod database;
