@@ -38,7 +38,7 @@ interface Loaded {
   fileWidth: number;
   /** Every width `srcset` offers. */
   offered: number[];
-  /** The device pixels the photo covers across. */
+  /** The device pixels of the slot `sizes` names (the screen up to 640 px, else 600). */
   needed: number;
 }
 
@@ -56,7 +56,7 @@ async function loaded(img: Locator): Promise<Loaded> {
       file,
       fileWidth: candidates.find((c) => c.url === file)?.width ?? -1,
       offered: candidates.map((c) => c.width),
-      needed: Math.floor(el.getBoundingClientRect().width * window.devicePixelRatio),
+      needed: Math.floor((window.innerWidth <= 640 ? window.innerWidth : 600) * window.devicePixelRatio),
     };
   });
 }
