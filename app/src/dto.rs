@@ -29,7 +29,8 @@ pub struct Author {
     pub avatar_url: Option<String>,
 }
 
-/// One photo of a post, in its two stored sizes.
+/// One photo of a post: its full size and thumbnail (as the REST API names them), and
+/// every size stored of it for `srcset`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Photo {
     pub url: String,
@@ -39,6 +40,8 @@ pub struct Photo {
     pub thumb_width: u32,
     pub thumb_height: u32,
     pub alt: String,
+    /// Every stored size of the photo by its width in pixels, for `<img srcset>`.
+    pub srcset: String,
 }
 
 /// A post page.

@@ -133,6 +133,11 @@ pub enum Command {
         #[arg(long)]
         to: PathBuf,
     },
+    /// Make the 640 and 1,080 px sizes of photos uploaded before they existed, from each
+    /// photo's stored full-size file, so pages offer phones and desktops a smaller file.
+    /// Safe to re-run and to stop (a photo is done once its files are stored); the site
+    /// may keep running.
+    BackfillPhotos,
     /// Copy this single-machine instance (the SQLite file and the media folder of
     /// --data-dir) into the engines several instances share: every table but sessions
     /// (people sign in again) into an empty PostgreSQL database, every photo file into an

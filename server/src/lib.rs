@@ -2,6 +2,7 @@
 //! `main.rs` wires these together; the black-box tests start the same `Application`.
 
 pub mod assets;
+pub mod backfill_photos;
 pub mod cache_control;
 pub mod config;
 pub mod connections;

@@ -30,6 +30,11 @@ async fn main() -> anyhow::Result<()> {
             println!("{summary}");
             Ok(())
         }
+        Some(Command::BackfillPhotos) => {
+            let summary = server::backfill_photos::run(&config).await?;
+            println!("{summary}");
+            Ok(())
+        }
         Some(Command::MigrateData { to_database, to_media }) => {
             let summary = server::migrate_data::run(&config, to_database.as_ref(), to_media.as_ref()).await?;
             println!("{summary}");

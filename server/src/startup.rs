@@ -161,6 +161,19 @@ where
     (router(state, session_layer, public), sweeper)
 }
 
+/// The configured photo store: the data folder's media/, or the S3 store of --media-url.
+pub fn open_media(config: &Config) -> anyhow::Result<Arc<dyn MediaStore>> {
+    Ok(match &config.media_url {
+        None => {
+            Arc::new(LocalStore::open(config.data_dir.join("media")).context("cannot open the media folder")?)
+        }
+        Some(url) => {
+            tracing::info!(store = %url, "photos are kept in an S3-compatible store");
+            Arc::new(S3Store::open(url).with_context(|| format!("cannot open the media store {url}"))?)
+        }
+    })
+}
+
 /// Everything a request handler can reach, over an open database: the media folder
 /// (swept of files no row points to), password hashing, throttles, Leptos options.
 pub async fn app_state(config: &Config, db: Db) -> anyhow::Result<AppState> {
@@ -172,15 +185,7 @@ pub async fn app_state(config: &Config, db: Db) -> anyhow::Result<AppState> {
     // Hashed file names if the site folder has a hash file (assets.rs).
     crate::assets::use_site_hash_file(&mut leptos_options);
 
-    let media: Arc<dyn MediaStore> = match &config.media_url {
-        None => {
-            Arc::new(LocalStore::open(config.data_dir.join("media")).context("cannot open the media folder")?)
-        }
-        Some(url) => {
-            tracing::info!(store = %url, "photos are kept in an S3-compatible store");
-            Arc::new(S3Store::open(url).with_context(|| format!("cannot open the media store {url}"))?)
-        }
-    };
+    let media = open_media(config)?;
     let older_than = std::time::SystemTime::now()
         .checked_sub(config.orphan_grace)
         .unwrap_or(std::time::SystemTime::UNIX_EPOCH);

@@ -14,8 +14,9 @@ use crate::{
 };
 use leptos::prelude::*;
 
+/// `first`: the page's first card, whose photo loads first (see `Photos`).
 #[component]
-pub fn FeedCardView(card: FeedCard) -> impl IntoView {
+pub fn FeedCardView(card: FeedCard, #[prop(optional)] first: bool) -> impl IntoView {
     let likes = Likes::new(card.id, card.likes);
     let post_href = format!("/posts/{}/", card.id);
     let owner_href = format!("/users/{}/", card.owner.username);
@@ -43,7 +44,7 @@ pub fn FeedCardView(card: FeedCard) -> impl IntoView {
                 </a>
             </header>
             <div class="photo-frame" on:dblclick=on_double_click>
-                <Photos photos=card.photos />
+                <Photos photos=card.photos first />
                 <span
                     class=move || if burst.get() { "burst show" } else { "burst" }
                     data-bursts=move || bursts.get()

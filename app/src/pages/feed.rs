@@ -30,6 +30,8 @@ pub fn Feed(first: Resource<Result<FeedPage, AppError>>) -> impl IntoView {
 
 #[component]
 fn FeedList(first: FeedPage) -> impl IntoView {
+    // The page's first photo is fetched first: the first card's.
+    let first_card = first.cards.first().map(|c| c.id);
     let list = Endless::new(first.cards, first.next_before, |before| async move {
         get_feed(Some(before)).await.map(|page| (page.cards, page.next_before))
     });
@@ -38,7 +40,7 @@ fn FeedList(first: FeedPage) -> impl IntoView {
         <Show when=move || cards.with(|c| !c.is_empty()) fallback=|| view! { <EmptyFeed /> }>
             <div class="feed">
                 <For each=move || cards.get() key=|c: &FeedCard| c.id let:card>
-                    <FeedCardView card />
+                    <FeedCardView first={Some(card.id) == first_card} card />
                 </For>
             </div>
         </Show>

@@ -89,7 +89,7 @@ fn PostArticle(
                 </A>
                 <TimeAgo utc=created_at />
             </header>
-            <Photos photos=post.photos.clone() eager=true />
+            <Photos photos=post.photos.clone() first=true />
             <div class="post-body actions-row">
                 {
                     let likes = Likes::new(post.id, post.likes);

@@ -15,6 +15,7 @@ use crate::{
         db,
         media::{
             Shape, Upload, Variant, remove_files_off_runtime,
+            store::srcset,
             uploads::{Stored, process_off_runtime},
         },
         page::PageSize,
@@ -75,6 +76,8 @@ async fn insert_post(
             thumb_width: s.thumb.0,
             thumb_height: s.thumb.1,
             alt: s.alt.as_str(),
+            // Stored with the rest (`put_variants`) before this row is written.
+            middle_sizes: true,
         };
         db::posts::insert_image(&mut tx, id, position, &image).await?;
     }
@@ -148,6 +151,7 @@ pub fn photo(image: db::posts::ImageRow) -> Photo {
     Photo {
         url: Variant::Full.url(&image.stem),
         thumb_url: Variant::Thumbnail.url(&image.stem),
+        srcset: srcset(&image.stem, (image.width, image.height), image.thumb_width, image.middle_sizes),
         width: image.width,
         height: image.height,
         thumb_width: image.thumb_width,

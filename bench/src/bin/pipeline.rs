@@ -1,5 +1,5 @@
 //! Media pipeline benchmark: time and peak memory to turn one photo into Shutter's stored
-//! variants, and the sizes of those variants.
+//! variants (full size, the middle sizes, thumbnail), and the sizes of those variants.
 //!
 //!     cargo run --release -p bench --bin pipeline [photo.jpg] [runs]
 //!
@@ -53,5 +53,9 @@ fn main() {
         );
     }
     println!("full       {} × {} JPEG, {} bytes", out.full.width, out.full.height, out.full.jpeg.len());
+    for (variant, e) in &out.middle {
+        let name = format!("{variant:?}").to_lowercase();
+        println!("{name:<10} {} × {} JPEG, {} bytes", e.width, e.height, e.jpeg.len());
+    }
     println!("thumbnail  {} × {} JPEG, {} bytes", out.thumb.width, out.thumb.height, out.thumb.jpeg.len());
 }

@@ -74,6 +74,14 @@ impl TestMedia {
         }
     }
 
+    /// Removes `name`, as a store without it (a photo from before its variant existed).
+    pub async fn delete(&self, name: &str) {
+        match self {
+            Self::Local(dir) => std::fs::remove_file(dir.join(name)).expect("remove a media file"),
+            Self::S3(store) => store.delete(name).await.expect("S3 delete"),
+        }
+    }
+
     /// Stores `bytes` under `name`, as a crash or another instance would leave it.
     pub async fn write(&self, name: &str, bytes: &[u8]) {
         match self {

@@ -23,6 +23,7 @@ mod notifications;
 mod observability;
 mod page_status;
 mod pages;
+mod photo_sizes;
 mod posts;
 mod rest;
 mod robustness;

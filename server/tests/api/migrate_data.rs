@@ -178,13 +178,15 @@ async fn a_single_machine_instance_moves_to_postgres_and_s3_whole_and_a_rerun_co
     let before = seen(&source, post).await;
     let source_counts = counts(&source, None).await;
     let files = source.media_files().await;
-    assert_eq!(files.len(), 10, "4 photos and an avatar, 2 variants each: {files:?}");
+    // Each photo and the avatar: full size and thumbnail; the three photos wider than
+    // 640 px (gps, cmyk, webp: 1,200 px) also 640 and 1,080 px.
+    assert_eq!(files.len(), 16, "4 photos and an avatar: {files:?}");
 
     let started = std::time::Instant::now();
     let (ok, stdout, stderr) = migrate(&source, &database, &media);
     assert!(ok, "{stdout}\n{stderr}");
     eprintln!("migrate-data took {:?}:\n{stdout}", started.elapsed());
-    assert!(stdout.contains("photo files          10 copied, 0 already there"), "{stdout}");
+    assert!(stdout.contains("photo files          16 copied, 0 already there"), "{stdout}");
     assert_eq!(counts(&source, Some(&database)).await, source_counts, "every table copied");
     assert_eq!(
         sqlx::query_scalar::<_, i64>("SELECT count(*) FROM notifications WHERE kind = 'like'")
@@ -209,7 +211,7 @@ async fn a_single_machine_instance_moves_to_postgres_and_s3_whole_and_a_rerun_co
     // A second run changes nothing.
     let (ok, stdout, stderr) = migrate(&source, &database, &media);
     assert!(ok, "{stdout}\n{stderr}");
-    assert!(stdout.contains("photo files           0 copied, 10 already there"), "{stdout}");
+    assert!(stdout.contains("photo files           0 copied, 16 already there"), "{stdout}");
     assert!(stdout.contains("users                 3 rows (0 copied now, 3 already there)"), "{stdout}");
     assert_eq!(counts(&source, Some(&database)).await, source_counts);
     assert_eq!(target_media.files().await, files);

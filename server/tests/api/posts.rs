@@ -63,7 +63,7 @@ async fn exif_orientation_is_applied_and_gps_is_stripped_from_every_variant() {
     assert_eq!((photo["width"].as_u64(), photo["height"].as_u64()), (Some(800), Some(1200)));
     assert_eq!((photo["thumb_width"].as_u64(), photo["thumb_height"].as_u64()), (Some(213), Some(320)));
     let files = app.media_files().await;
-    assert_eq!(files.len(), 2, "a full-size variant and a thumbnail: {files:?}");
+    assert_eq!(files.len(), 4, "full size, 1,080 and 640 px, and a thumbnail: {files:?}");
     for name in files {
         let stored = app.media.read(&name).await.unwrap();
         assert!(!has_exif(&stored) && !has_gps(&stored), "{name} still has EXIF");
@@ -344,7 +344,8 @@ async fn deleting_an_account_removes_its_photos() {
     let app = spawn_app().await;
     let client = app.signed_up("leaving").await;
     app.post_photos(&client, &["animated.gif", "photo.webp"], "bye").await;
-    assert_eq!(app.media_files().await.len(), 4);
+    // The 320 px GIF: full size and thumbnail; the 1,200 px WebP: the middle sizes too.
+    assert_eq!(app.media_files().await.len(), 6);
     let res = app.call(&client, "/api/fn/delete_account", &[("password", crate::helpers::PASSWORD)]).await;
     assert_eq!(res.status(), StatusCode::OK);
     assert!(app.media_files().await.is_empty());

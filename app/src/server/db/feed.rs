@@ -82,7 +82,8 @@ pub const PAGE_SQL: &str = concat!(
     page_ids!(),
     card_columns!(),
     "(SELECT json_group_array(json_object('stem', i.stem, 'width', i.width, 'height', i.height, \
-          'thumb_width', i.thumb_width, 'thumb_height', i.thumb_height, 'alt', i.alt) ORDER BY i.position) \
+          'thumb_width', i.thumb_width, 'thumb_height', i.thumb_height, 'alt', i.alt, \
+          'middle_sizes', json(CASE WHEN i.middle_sizes THEN 'true' ELSE 'false' END)) ORDER BY i.position) \
      FROM post_images i WHERE i.post_id = p.id) AS photos, \
   (SELECT json_group_array(json_object('id', c.id, 'owner_id', c.owner_id, 'username', cu.username, 'text', c.text) ORDER BY c.id) \
      FROM (SELECT id, owner_id, text FROM comments WHERE post_id = p.id ORDER BY id LIMIT $4) c \
@@ -97,7 +98,8 @@ pub const POSTGRES_PAGE_SQL: &str = concat!(
     page_ids!(),
     card_columns!(),
     "coalesce((SELECT json_agg(json_build_object('stem', i.stem, 'width', i.width, 'height', i.height, \
-          'thumb_width', i.thumb_width, 'thumb_height', i.thumb_height, 'alt', i.alt) ORDER BY i.position) \
+          'thumb_width', i.thumb_width, 'thumb_height', i.thumb_height, 'alt', i.alt, \
+          'middle_sizes', i.middle_sizes) ORDER BY i.position) \
      FROM post_images i WHERE i.post_id = p.id)::text, '[]') AS photos, \
   coalesce((SELECT json_agg(json_build_object('id', c.id, 'owner_id', c.owner_id, 'username', cu.username, 'text', c.text) ORDER BY c.id) \
      FROM (SELECT id, owner_id, text FROM comments WHERE post_id = p.id ORDER BY id LIMIT $4) c \

@@ -94,6 +94,7 @@ const TABLES: &[Table] = &[
             ("thumb_width", Int),
             ("thumb_height", Int),
             ("alt", Text),
+            ("middle_sizes", Bool),
         ],
         key: &["post_id", "position"],
         identity: false,

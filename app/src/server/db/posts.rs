@@ -32,6 +32,8 @@ pub struct ImageRow {
     #[sqlx(try_from = "i64")]
     pub thumb_height: u32,
     pub alt: String,
+    /// Whether its middle sizes are stored (`media::pipeline::middle_sizes`).
+    pub middle_sizes: bool,
 }
 
 #[derive(Debug, FromRow)]
@@ -49,6 +51,15 @@ pub struct NewImage<'a> {
     pub thumb_width: u32,
     pub thumb_height: u32,
     pub alt: &'a str,
+    pub middle_sizes: bool,
+}
+
+/// A photo without its middle sizes, for `server backfill-photos`.
+#[derive(Debug, FromRow)]
+pub struct PhotoWithoutMiddleSizes {
+    pub post_id: PostId,
+    pub position: i64,
+    pub stem: String,
 }
 
 pub async fn insert_post(tx: &mut Tx, owner_id: UserId, caption: &str) -> Result<PostId, sqlx::Error> {
@@ -66,8 +77,8 @@ pub async fn insert_image(
     image: &NewImage<'_>,
 ) -> Result<(), sqlx::Error> {
     on_tx!(tx, conn => sqlx::query(
-        "INSERT INTO post_images (post_id, position, stem, width, height, thumb_width, thumb_height, alt) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        "INSERT INTO post_images (post_id, position, stem, width, height, thumb_width, thumb_height, alt, middle_sizes) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
     )
     .bind(post_id)
     .bind(position as i64)
@@ -77,6 +88,7 @@ pub async fn insert_image(
     .bind(i64::from(image.thumb_width))
     .bind(i64::from(image.thumb_height))
     .bind(image.alt)
+    .bind(image.middle_sizes)
     .execute(conn)
     .await
     .map(drop))
@@ -117,7 +129,7 @@ pub async fn owner_of(db: &Db, id: PostId) -> Result<Option<UserId>, sqlx::Error
 
 pub async fn images(db: &Db, post_id: PostId) -> Result<Vec<ImageRow>, sqlx::Error> {
     on_pool!(db, pool => sqlx::query_as(
-        "SELECT stem, width, height, thumb_width, thumb_height, alt FROM post_images \
+        "SELECT stem, width, height, thumb_width, thumb_height, alt, middle_sizes FROM post_images \
          WHERE post_id = $1 ORDER BY position",
     )
     .bind(post_id)
@@ -236,6 +248,45 @@ pub async fn media_of_user(db: &Db, user_id: UserId) -> Result<Vec<String>, sqlx
     .bind(user_id)
     .fetch_all(pool)
     .await)
+}
+
+/// Up to `limit` photos without their middle sizes after `after` (post id, position), in
+/// that order: a keyset walk, so photos whose files cannot be made are passed, not read
+/// again.
+pub async fn photos_without_middle_sizes(
+    db: &Db,
+    after: (PostId, i64),
+    limit: i64,
+) -> Result<Vec<PhotoWithoutMiddleSizes>, sqlx::Error> {
+    on_pool!(db, pool => sqlx::query_as(
+        "SELECT post_id, position, stem FROM post_images \
+         WHERE (post_id, position) > ($1, $2) AND middle_sizes = $3 ORDER BY post_id, position LIMIT $4",
+    )
+    .bind(after.0)
+    .bind(after.1)
+    .bind(false)
+    .bind(limit)
+    .fetch_all(pool)
+    .await)
+}
+
+/// How many photos have their middle sizes.
+pub async fn count_with_middle_sizes(db: &Db) -> Result<u64, sqlx::Error> {
+    let count: i64 = on_pool!(db, pool => sqlx::query_scalar("SELECT count(*) FROM post_images WHERE middle_sizes = $1")
+        .bind(true)
+        .fetch_one(pool)
+        .await)?;
+    Ok(count.try_into().unwrap_or_default())
+}
+
+/// Records that the photo `stem` has its middle sizes (once they are stored).
+pub async fn set_middle_sizes(db: &Db, stem: &str) -> Result<(), sqlx::Error> {
+    on_pool!(db, pool => sqlx::query("UPDATE post_images SET middle_sizes = $1 WHERE stem = $2")
+        .bind(true)
+        .bind(stem)
+        .execute(pool)
+        .await
+        .map(drop))
 }
 
 /// Posts of the last `days` days with the most likes, then the newest.

@@ -1,8 +1,9 @@
 //! Photos: the processing pipeline (sniff, bound, decode, orient, resize, re-encode),
 //! where the results are kept and what they are called (`MediaStore`, `Variant`; the local
-//! folder, or an S3 bucket in `s3`), and the file side of posts and avatars (`uploads`:
-//! process, clean up, sweep).
+//! folder, or an S3 bucket in `s3`), the file side of posts and avatars (`uploads`:
+//! process, clean up, sweep), and `backfill`: the middle sizes of older photos.
 
+pub mod backfill;
 pub mod pipeline;
 pub mod s3;
 pub mod store;

@@ -22,6 +22,12 @@ pub const MAX_PIXELS: u64 = 50_000_000;
 pub const FULL_SIZE: u32 = 1440;
 /// Longest side of the thumbnail (grids).
 pub const THUMB_SIZE: u32 = 320;
+/// Longest sides of the sizes between them, for `srcset`: a phone's or a desktop's photo
+/// slot (600 CSS px, or the screen's width on a phone) at its pixel density.
+pub const MEDIUM_SIZE: u32 = 640;
+pub const LARGE_SIZE: u32 = 1080;
+/// The middle sizes, smallest first (the store names them: `store::Variant::MIDDLE`).
+pub const MIDDLE_SIZES: [u32; 2] = [MEDIUM_SIZE, LARGE_SIZE];
 const JPEG_QUALITY: u8 = 82;
 
 /// What to make of an upload: a post photo keeps its proportions; an avatar is cropped to
@@ -44,6 +50,33 @@ pub struct Encoded {
 pub struct Processed {
     pub full: Encoded,
     pub thumb: Encoded,
+    /// The middle sizes of a photo (`middle_sizes`), each by its longest side (one of
+    /// `MIDDLE_SIZES`); none for an avatar.
+    pub middle: Vec<(u32, Encoded)>,
+}
+
+/// `width` × `height` scaled so the longer side is at most `max`, never enlarged: the one
+/// rule for the dimensions of every variant, used both to make them and, from the stored
+/// full-size dimensions, to write their widths into `srcset` without opening a file.
+pub fn fit_size(width: u32, height: u32, max: u32) -> (u32, u32) {
+    if width.max(height) <= max {
+        return (width, height);
+    }
+    let scale = f64::from(max) / f64::from(width.max(height));
+    let scaled = |side: u32| ((f64::from(side) * scale).round() as u32).max(1);
+    (scaled(width), scaled(height))
+}
+
+/// The middle sizes made of a photo whose full-size variant is `full` (width, height),
+/// smallest first: each as its longest side (one of `MIDDLE_SIZES`) and its dimensions,
+/// and only if it is smaller than the full-size variant (a photo of at most 640 px has
+/// none).
+pub fn middle_sizes(full: (u32, u32)) -> Vec<(u32, (u32, u32))> {
+    MIDDLE_SIZES
+        .into_iter()
+        .filter(|&side| full.0.max(full.1) > side)
+        .map(|side| (side, fit_size(full.0, full.1, side)))
+        .collect()
 }
 
 fn refuse(message: &str) -> AppError {
@@ -69,20 +102,36 @@ pub fn process(bytes: &[u8], shape: Shape) -> Result<Processed, AppError> {
     }
     let image = decode(bytes)?;
     let image = flatten_on_white(image);
-    let (full, thumb) = match shape {
+    let (full, thumb, middle) = match shape {
         Shape::Photo => {
-            // The thumbnail comes from the full-size variant: the same look, a fraction of the work.
+            // The smaller sizes come from the full-size variant: the same look, a fraction
+            // of the work.
             let full = fit(&image, FULL_SIZE)?;
             let thumb = fit(&full, THUMB_SIZE)?;
-            (full, thumb)
+            let middle = make_middle_sizes(&full)?;
+            (full, thumb, middle)
         }
         Shape::Avatar => {
             let side = image.width().min(image.height());
             let square = crop_square(&image, side.min(FULL_SIZE / 2))?;
-            (square.clone(), fit(&square, THUMB_SIZE / 2)?)
+            (square.clone(), fit(&square, THUMB_SIZE / 2)?, Vec::new())
         }
     };
-    Ok(Processed { full: encode(full)?, thumb: encode(thumb)? })
+    Ok(Processed { full: encode(full)?, thumb: encode(thumb)?, middle })
+}
+
+/// The middle sizes of a stored full-size photo (a JPEG Shutter wrote), for photos
+/// uploaded before they existed (`server backfill-photos`).
+pub fn middle_sizes_of_full(full_jpeg: &[u8]) -> Result<Vec<(u32, Encoded)>, AppError> {
+    let full = flatten_on_white(decode(full_jpeg)?);
+    make_middle_sizes(&full)
+}
+
+fn make_middle_sizes(full: &RgbImage) -> Result<Vec<(u32, Encoded)>, AppError> {
+    middle_sizes(full.dimensions())
+        .into_iter()
+        .map(|(side, _)| Ok((side, encode(fit(full, side)?)?)))
+        .collect()
 }
 
 /// A JPEG whose scan data stops before the end-of-image marker was cut short; the
@@ -147,12 +196,10 @@ fn flatten_on_white(image: DynamicImage) -> RgbImage {
 /// Scales down so the longer side is at most `max` (never up).
 fn fit(image: &RgbImage, max: u32) -> Result<RgbImage, AppError> {
     let (w, h) = image.dimensions();
-    if w.max(h) <= max {
+    let (nw, nh) = fit_size(w, h, max);
+    if (nw, nh) == (w, h) {
         return Ok(image.clone());
     }
-    let scale = f64::from(max) / f64::from(w.max(h));
-    let nw = ((f64::from(w) * scale).round() as u32).max(1);
-    let nh = ((f64::from(h) * scale).round() as u32).max(1);
     resize(image, nw, nh, None)
 }
 
@@ -213,12 +260,48 @@ mod tests {
         assert_eq!((out.full.width, out.full.height), (1440, 720));
         assert_eq!((out.thumb.width, out.thumb.height), (320, 160));
         assert_eq!(image::guess_format(&out.full.jpeg).unwrap(), ImageFormat::Jpeg);
+        let middle: Vec<(u32, u32, u32)> = out.middle.iter().map(|(s, e)| (*s, e.width, e.height)).collect();
+        assert_eq!(middle, [(640, 640, 320), (1080, 1080, 540)]);
     }
 
     #[test]
     fn small_images_are_not_enlarged() {
         let out = process(&png(100, 50), Shape::Photo).unwrap();
         assert_eq!((out.full.width, out.full.height), (100, 50));
+        assert!(out.middle.is_empty(), "no middle size of a 100 px photo");
+    }
+
+    /// The widths `srcset` announces are computed from the stored full-size dimensions
+    /// by `middle_sizes`; they must be the files' real ones, whatever the proportions.
+    #[test]
+    fn middle_sizes_are_made_at_the_dimensions_announced() {
+        for (w, h) in
+            [(2000, 1000), (1080, 1350), (1440, 960), (1200, 800), (999, 1001), (3, 2000), (1000, 700)]
+        {
+            let out = process(&png(w, h), Shape::Photo).unwrap();
+            let made: Vec<(u32, (u32, u32))> =
+                out.middle.iter().map(|(s, e)| (*s, (e.width, e.height))).collect();
+            assert_eq!(made, middle_sizes((out.full.width, out.full.height)), "{w} × {h}");
+            for (side, encoded) in &out.middle {
+                let decoded = image::load_from_memory(&encoded.jpeg).unwrap();
+                assert_eq!((decoded.width(), decoded.height()), (encoded.width, encoded.height), "{w} × {h}");
+                assert!(encoded.width.max(encoded.height) <= *side, "{w} × {h}");
+            }
+            let backfilled = middle_sizes_of_full(&out.full.jpeg).unwrap();
+            let again: Vec<(u32, (u32, u32))> =
+                backfilled.iter().map(|(s, e)| (*s, (e.width, e.height))).collect();
+            assert_eq!(again, made, "{w} × {h}: made again from the stored full size");
+        }
+    }
+
+    #[test]
+    fn middle_sizes_are_640_and_1080_and_never_a_copy_of_the_full_size() {
+        assert_eq!(middle_sizes((1440, 1080)), [(640, (640, 480)), (1080, (1080, 810))]);
+        assert_eq!(middle_sizes((1080, 1350)), [(640, (512, 640)), (1080, (864, 1080))]);
+        assert_eq!(middle_sizes((1080, 1080)), [(640, (640, 640))], "1080 px is the full size");
+        assert_eq!(middle_sizes((641, 10)), [(640, (640, 10))]);
+        assert_eq!(middle_sizes((640, 480)), []);
+        assert_eq!(fit_size(3, 2000, 640), (1, 640), "never zero wide");
     }
 
     #[test]
@@ -226,6 +309,8 @@ mod tests {
         let out = process(&png(900, 400), Shape::Avatar).unwrap();
         assert_eq!((out.full.width, out.full.height), (400, 400));
         assert_eq!((out.thumb.width, out.thumb.height), (160, 160));
+        let large = process(&png(3000, 2000), Shape::Avatar).unwrap();
+        assert!(large.middle.is_empty(), "avatars have no middle sizes");
     }
 
     #[test]

@@ -3,7 +3,7 @@
 //! the rest of Shutter free of paths so another backend can slot in. Stems are 128 random
 //! bits in hex, never derived from anything a user sent.
 
-use super::Processed;
+use super::{Processed, pipeline, pipeline::Encoded};
 use futures_util::{StreamExt, stream::BoxStream};
 use std::{
     fs, io,
@@ -13,22 +13,49 @@ use std::{
 };
 
 /// The sizes kept of every photo and avatar, each in its own file `<stem><suffix>`.
+/// Every photo and avatar has `Full` and `Thumbnail`; photos uploaded since the middle
+/// sizes exist (or given them by `server backfill-photos`) also have `Medium` and `Large`
+/// where smaller than `Full` (`pipeline::middle_sizes`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Variant {
-    /// Longest side at most 1,440 px: the post page and the feed.
+    /// Longest side at most 1,440 px: the post page and the feed on large screens.
     Full,
+    /// Longest side at most 1,080 px (`<stem>_1080.jpg`).
+    Large,
+    /// Longest side at most 640 px (`<stem>_640.jpg`).
+    Medium,
     /// Longest side at most 320 px: grids, avatars, notifications.
     Thumbnail,
 }
 
 impl Variant {
-    pub const ALL: [Variant; 2] = [Variant::Full, Variant::Thumbnail];
+    pub const ALL: [Variant; 4] = [Variant::Full, Variant::Large, Variant::Medium, Variant::Thumbnail];
+    /// The sizes between the thumbnail and the full size, smallest first.
+    pub const MIDDLE: [Variant; 2] = [Variant::Medium, Variant::Large];
 
     fn suffix(self) -> &'static str {
         match self {
             Variant::Full => ".jpg",
+            Variant::Large => "_1080.jpg",
+            Variant::Medium => "_640.jpg",
             Variant::Thumbnail => "_t.jpg",
         }
+    }
+
+    /// The longest side of this variant of a photo, at most (never enlarged).
+    pub fn longest_side(self) -> u32 {
+        match self {
+            Variant::Full => pipeline::FULL_SIZE,
+            Variant::Large => pipeline::LARGE_SIZE,
+            Variant::Medium => pipeline::MEDIUM_SIZE,
+            Variant::Thumbnail => pipeline::THUMB_SIZE,
+        }
+    }
+
+    /// The variant that stores the middle size of longest side `side` (one of
+    /// `pipeline::MIDDLE_SIZES`).
+    pub fn of_middle_size(side: u32) -> Option<Variant> {
+        Variant::MIDDLE.into_iter().find(|v| v.longest_side() == side)
     }
 
     /// The name this variant of `stem` is stored under.
@@ -47,13 +74,36 @@ pub fn avatar_url(stem: Option<&str>) -> Option<String> {
     stem.map(|stem| Variant::Thumbnail.url(stem))
 }
 
-/// A stored name split into its stem and variant. Anything but `[0-9a-f]{32}(_t)?.jpg`
-/// (`..`, slashes, other names) is `None`, refused before touching the file system.
+/// A stored photo as `srcset` offers it: every variant it has, by real pixel width,
+/// computed from the dimensions its row keeps (`full`, the thumbnail's width, and whether
+/// it has the middle sizes), never by asking the store. A photo without the middle sizes
+/// offers the thumbnail and the full size only, so no candidate is missing.
+pub fn srcset(stem: &str, full: (u32, u32), thumb_width: u32, middle_sizes: bool) -> String {
+    let mut candidates = vec![(Variant::Thumbnail, thumb_width)];
+    if middle_sizes {
+        candidates.extend(
+            pipeline::middle_sizes(full)
+                .into_iter()
+                .filter_map(|(side, (width, _))| Some((Variant::of_middle_size(side)?, width))),
+        );
+    }
+    candidates.push((Variant::Full, full.0));
+    // A small photo's thumbnail is as wide as its full size, a very narrow one's sizes
+    // may share a width: one candidate per width, the smallest file.
+    candidates.retain(|(v, width)| *v == Variant::Full || *width < full.0);
+    candidates.dedup_by_key(|(_, width)| *width);
+    candidates.iter().map(|(v, width)| format!("{} {width}w", v.url(stem))).collect::<Vec<_>>().join(", ")
+}
+
+/// A stored name split into its stem and variant. Anything but `[0-9a-f]{32}` followed by
+/// a variant's suffix (`..`, slashes, other names) is `None`, refused before touching the
+/// file system.
 pub fn parse_name(name: &str) -> Option<(&str, Variant)> {
-    let (stem, variant) =
-        Variant::ALL.iter().rev().find_map(|v| Some((name.strip_suffix(v.suffix())?, *v)))?;
-    let hex = stem.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b));
-    (stem.len() == 32 && hex).then_some((stem, variant))
+    let is_stem = |stem: &str| {
+        stem.len() == 32 && stem.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+    };
+    // Every suffix ends in ".jpg": the one whose remainder is a stem is the variant.
+    Variant::ALL.iter().find_map(|v| name.strip_suffix(v.suffix()).filter(|s| is_stem(s)).map(|s| (s, *v)))
 }
 
 /// The ETag of a stored file (names are random and content never changes): the name
@@ -85,8 +135,20 @@ pub trait MediaStore: Send + Sync + 'static {
 
     /// Stores every variant of a processed photo under `stem`.
     async fn put_variants(&self, stem: &str, photo: Processed) -> io::Result<()> {
+        self.put_middle_sizes(stem, photo.middle).await?;
         self.put(&Variant::Full.file_name(stem), photo.full.jpeg).await?;
         self.put(&Variant::Thumbnail.file_name(stem), photo.thumb.jpeg).await
+    }
+
+    /// Stores the middle sizes of the photo `stem` (`Processed::middle`, or made later
+    /// from its full size by `backfill`).
+    async fn put_middle_sizes(&self, stem: &str, middle: Vec<(u32, Encoded)>) -> io::Result<()> {
+        for (side, encoded) in middle {
+            let variant = Variant::of_middle_size(side)
+                .ok_or_else(|| io::Error::new(io::ErrorKind::InvalidInput, "no variant of that size"))?;
+            self.put(&variant.file_name(stem), encoded.jpeg).await?;
+        }
+        Ok(())
     }
 
     /// Removes every variant of `stem`, trying them all; answers the last failure.
@@ -236,6 +298,73 @@ mod tests {
     }
 
     #[test]
+    fn every_variant_has_its_own_name_parsed_back_and_etag() {
+        let stem = new_stem().unwrap();
+        let names: Vec<String> = Variant::ALL.iter().map(|v| v.file_name(&stem)).collect();
+        assert_eq!(
+            names,
+            [".jpg", "_1080.jpg", "_640.jpg", "_t.jpg"].map(|suffix| format!("{stem}{suffix}")),
+        );
+        for variant in Variant::ALL {
+            let name = variant.file_name(&stem);
+            assert_eq!(parse_name(&name), Some((stem.as_str(), variant)), "{name}");
+            assert_eq!(variant.url(&stem), format!("/uploads/{name}"));
+        }
+        let etags: std::collections::HashSet<String> = names.iter().map(|n| etag(n).unwrap()).collect();
+        assert_eq!(etags.len(), 4, "one ETag per variant: {etags:?}");
+        assert_eq!(etag(&Variant::Medium.file_name(&stem)), Some(format!("\"{stem}_640\"")));
+    }
+
+    #[test]
+    fn every_middle_size_the_pipeline_makes_has_its_own_variant() {
+        let variants: Vec<Option<Variant>> =
+            pipeline::MIDDLE_SIZES.into_iter().map(Variant::of_middle_size).collect();
+        assert_eq!(variants, [Some(Variant::Medium), Some(Variant::Large)]);
+        assert_eq!(Variant::of_middle_size(pipeline::FULL_SIZE), None, "the full size is not a middle one");
+    }
+
+    #[test]
+    fn srcset_offers_every_width_the_photo_has() {
+        let s = "0123456789abcdef0123456789abcdef";
+        let url = |suffix: &str| format!("/uploads/{s}{suffix}");
+        // Uploaded before the middle sizes existed: the thumbnail and the full size only.
+        assert_eq!(
+            srcset(s, (1440, 1080), 320, false),
+            format!("{} 320w, {} 1440w", url("_t.jpg"), url(".jpg"))
+        );
+        assert_eq!(
+            srcset(s, (1440, 1080), 320, true),
+            format!(
+                "{} 320w, {} 640w, {} 1080w, {} 1440w",
+                url("_t.jpg"),
+                url("_640.jpg"),
+                url("_1080.jpg"),
+                url(".jpg")
+            )
+        );
+        // A portrait photo: widths, not longest sides.
+        assert_eq!(
+            srcset(s, (1080, 1350), 256, true),
+            format!(
+                "{} 256w, {} 512w, {} 864w, {} 1080w",
+                url("_t.jpg"),
+                url("_640.jpg"),
+                url("_1080.jpg"),
+                url(".jpg")
+            )
+        );
+        // 1080 px is its own full size: no 1080 file.
+        assert_eq!(
+            srcset(s, (1080, 1080), 320, true),
+            format!("{} 320w, {} 640w, {} 1080w", url("_t.jpg"), url("_640.jpg"), url(".jpg"))
+        );
+        // A small photo: its thumbnail is its full size, offered once.
+        assert_eq!(srcset(s, (200, 100), 200, true), format!("{} 200w", url(".jpg")));
+        // A very narrow one: sizes of the same width are offered once, the smallest file.
+        assert_eq!(srcset(s, (2, 1440), 1, true), format!("{} 1w, {} 2w", url("_t.jpg"), url(".jpg")));
+    }
+
+    #[test]
     fn traversal_and_foreign_names_are_refused() {
         for bad in [
             "../shutter.db",
@@ -245,6 +374,10 @@ mod tests {
             &format!("{}.png", "a".repeat(32)),
             &format!("{}_t_t.jpg", "a".repeat(32)),
             &format!("../{}.jpg", "a".repeat(29)),
+            &format!("{}_640.jpg", "a".repeat(31)),
+            &format!("{}_320.jpg", "a".repeat(32)),
+            &format!("{}_1080_t.jpg", "a".repeat(32)),
+            &format!("{}_640.jpg", "A".repeat(32)),
         ] {
             assert_eq!(parse_name(bad), None, "{bad}");
             assert_eq!(etag(bad), None, "{bad}");
@@ -321,7 +454,11 @@ mod tests {
                 width: 1,
                 height: 1,
             };
-            let photo = Processed { full: encoded(b"full"), thumb: encoded(b"thumb") };
+            let photo = Processed {
+                full: encoded(b"full"),
+                thumb: encoded(b"thumb"),
+                middle: vec![(640, encoded(b"640")), (1080, encoded(b"1080"))],
+            };
             let stem = new_stem().unwrap();
             store.put_variants(&stem, photo).await.unwrap();
             let mut listed: Vec<Listed> = store.names().map(Result::unwrap).collect().await;
@@ -329,9 +466,16 @@ mod tests {
             let names: Vec<&str> = listed.iter().map(|l| l.name.as_str()).collect();
             assert_eq!(
                 names,
-                [Variant::Full.file_name(&stem), Variant::Thumbnail.file_name(&stem)],
-                "{label}"
+                [
+                    Variant::Full.file_name(&stem),
+                    Variant::Large.file_name(&stem),
+                    Variant::Medium.file_name(&stem),
+                    Variant::Thumbnail.file_name(&stem)
+                ],
+                "{label}: listed, so the orphan sweep sees them"
             );
+            let medium = store.get(&Variant::Medium.file_name(&stem)).await.unwrap();
+            assert_eq!(medium.as_deref(), Some(&b"640"[..]), "{label}");
             // The store's own clock, not the reader's: within a minute of this one.
             let minute = std::time::Duration::from_secs(60);
             for l in &listed {
