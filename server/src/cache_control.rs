@@ -1,5 +1,6 @@
 //! How long browsers and caches may keep what the site answers: decided here, for every
-//! response, and nowhere else (except `/uploads/`, whose handler says so itself).
+//! response, and nowhere else (`/uploads/` sets `IMMUTABLE` in its own handler, which
+//! knows the file exists).
 //!
 //! - `/pkg/` files with a content hash in their name (cargo-leptos `hash-files`): kept a
 //!   year and never revalidated; a new build has new names.

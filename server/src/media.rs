@@ -202,7 +202,7 @@ pub async fn serve(State(state): State<AppState>, Path(name): Path<String>, head
             let mut res = Response::new(Body::from(bytes));
             let h = res.headers_mut();
             h.insert(header::CONTENT_TYPE, HeaderValue::from_static("image/jpeg"));
-            h.insert(header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=31536000, immutable"));
+            h.insert(header::CACHE_CONTROL, HeaderValue::from_static(crate::cache_control::IMMUTABLE));
             if let Ok(etag) = HeaderValue::from_str(&etag) {
                 h.insert(header::ETAG, etag);
             }
