@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
-# Signed-in SSR pages under load (README, "Measured"): the feed `/` and a post page
-# `/posts/<newest>/`, on generated databases of 10,000 and 1,000,000 posts. Starts the
-# release server on a scratch copy of each cached database (ENGINE=postgres: on a
-# PostgreSQL copy of it, bench/postgres.sh), signs in as the generator's typical user,
-# runs bench's `load` against each page and reports the server's memory (VmRSS, VmHWM)
-# from /proc; on PostgreSQL it first times the feed query alone and prints its plan
-# (bench's `feed`). Run by `make bench-http` (and `make bench-http ENGINE=postgres`).
+# Signed-in SSR pages under load (README, "Measured"): the feed `/`, a post page
+# `/posts/<newest>/` and explore `/explore/`, on generated databases of 10,000 and
+# 1,000,000 posts. Starts the release server on a scratch copy of each cached database
+# (ENGINE=postgres: on a PostgreSQL copy of it, bench/postgres.sh), signs in as the
+# generator's typical user, runs bench's `load` against each page and reports the
+# server's memory (VmRSS, VmHWM) from /proc; on PostgreSQL it first times the feed query
+# alone and prints its plan (bench's `feed`). Run by `make bench-http` (and `make bench-http ENGINE=postgres`).
 #
-# Environment: ENGINE (sqlite), POSTS ("10000 1000000"), PAGES ("feed post"),
+# Environment: ENGINE (sqlite), POSTS ("10000 1000000"), PAGES ("feed post explore"),
 # CONNECTIONS (64), DURATION (10 s), PORT (3950), SERVER (target/release/server).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -38,11 +38,12 @@ for posts in ${POSTS:-10000 1000000}; do
     fi
     start_server "$run" "$port" "${options[@]}"
     echo "== $posts posts: server pid $pid, VmRSS after start-up $(sed -n 's/^VmRSS:\s*//p' /proc/$pid/status)"
-    for page in ${PAGES:-feed post}; do
+    for page in ${PAGES:-feed post explore}; do
         case $page in
             feed) path=/ ;;
             post) path=/posts/$posts/ ;;
-            *) echo "PAGES are feed and post, not $page" >&2; exit 2 ;;
+            explore) path=/explore/ ;;
+            *) echo "PAGES are feed, post and explore, not $page" >&2; exit 2 ;;
         esac
         echo "-- $page: GET $path"
         "$target/release/load" "http://127.0.0.1:$port$path" -c "${CONNECTIONS:-64}" -d "${DURATION:-10}" \

@@ -248,9 +248,11 @@ fn router<S: SessionStore + Clone>(
     let pages = get(move |req: Request<Body>| {
         let (files, render) = (files.clone(), render.clone());
         async move {
-            // The file system refuses over-long names with an error, not "not found";
-            // such a path cannot name a file of the site, so it goes straight to the
-            // pages (a 404 page, e.g. for `/users/<5,000 letters>/`).
+            // Only a path that could name a file of the site asks the file system (a
+            // blocking call on another thread): page addresses end in `/`, which never
+            // names a file here, and over-long names make the file system answer an
+            // error rather than "not found" (a 404 page, e.g. for `/users/<5,000
+            // letters>/`).
             if !could_name_a_file(req.uri().path()) {
                 return render.oneshot(req).await.into_response();
             }
@@ -317,12 +319,17 @@ fn router<S: SessionStore + Clone>(
         .with_state(state)
 }
 
-/// Whether `path` could name a file, so that asking the file system about it cannot fail
-/// otherwise than "not found": no segment over 250 bytes (file names have at most 255,
-/// `.br`/`.gz` are tried too, and percent-encoding only makes the raw text longer), 1,024
-/// bytes in all, and no NUL (`%00`), which no file name holds.
+/// Whether `path` could name a file of the site, so that asking the file system about it
+/// is worth a blocking call and cannot fail otherwise than "not found": not a directory
+/// (ending in `/`, as every page address does; directories are never served), no segment
+/// over 250 bytes (file names have at most 255, `.br`/`.gz` are tried too, and
+/// percent-encoding only makes the raw text longer), 1,024 bytes in all, and no NUL
+/// (`%00`), which no file name holds.
 fn could_name_a_file(path: &str) -> bool {
-    path.len() <= 1024 && path.split('/').all(|segment| segment.len() <= 250) && !path.contains("%00")
+    !path.ends_with('/')
+        && path.len() <= 1024
+        && path.split('/').all(|segment| segment.len() <= 250)
+        && !path.contains("%00")
 }
 
 /// A page that redirected while rendering (e.g. a protected page seen by a visitor)
@@ -456,12 +463,15 @@ mod tests {
     use super::*;
 
     #[test]
-    fn over_long_paths_cannot_name_files() {
+    fn only_paths_that_could_name_a_file_ask_the_file_system() {
         assert!(could_name_a_file("/pkg/shutter.wasm"));
-        assert!(could_name_a_file(&format!("/users/{}/", "x".repeat(250))));
-        assert!(!could_name_a_file(&format!("/users/{}/", "x".repeat(251))));
-        assert!(!could_name_a_file("/a%00b/"));
-        assert!(!could_name_a_file(&format!("/{}", "a/".repeat(600))));
+        assert!(could_name_a_file(&format!("/pkg/{}", "x".repeat(250))));
+        assert!(!could_name_a_file(&format!("/pkg/{}", "x".repeat(251))));
+        assert!(!could_name_a_file("/"), "a page: never a file");
+        assert!(!could_name_a_file("/users/ada/"));
+        assert!(!could_name_a_file("/favicon.svg/"));
+        assert!(!could_name_a_file("/a%00b.txt"));
+        assert!(!could_name_a_file(&format!("/{}f.txt", "a/".repeat(600))));
     }
 
     #[test]

@@ -227,10 +227,15 @@ pub async fn people(
     })
 }
 
+/// Explore's popular posts: the most liked of the newest `POPULAR_CANDIDATES` posts of the
+/// last `POPULAR_DAYS` days (a bounded look, however busy the week).
+const POPULAR_DAYS: i64 = 7;
+const POPULAR_CANDIDATES: i64 = 500;
+
 pub async fn explore(state: &AppState, me: UserId) -> Result<crate::dto::Explore, AppError> {
     let people =
         db::follows::suggestions(&state.db, me, 20).await?.into_iter().map(|r| person(r, Some(me))).collect();
-    let popular = db::posts::popular(&state.db, 7, 12)
+    let popular = db::posts::popular(&state.db, POPULAR_DAYS, POPULAR_CANDIDATES, 12)
         .await?
         .into_iter()
         .map(|r| crate::dto::PostThumb {

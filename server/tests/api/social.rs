@@ -259,6 +259,62 @@ async fn follower_lists_and_explore() {
 /// Likes and comments racing the deletion of their post: each answers 200 (it came first)
 /// or 404 (the post was gone), never a 500 — on PostgreSQL too, where nothing serialises
 /// writers and a row can vanish between a statement's read and its foreign-key check.
+/// Follower counts are kept by the database (triggers on `follows`): every follow,
+/// unfollow and deleted account moves them, and explore ranks people by them.
+#[tokio::test]
+async fn follower_counts_follow_follows_unfollows_and_deleted_accounts() {
+    let app = spawn_app().await;
+    let [ada, bob, cy, dee, eve] = [
+        app.signed_up("ada").await,
+        app.signed_up("bob").await,
+        app.signed_up("cy").await,
+        app.signed_up("dee").await,
+        app.signed_up("eve").await,
+    ];
+    for (who, whom) in [(&bob, "ada"), (&cy, "ada"), (&dee, "ada"), (&cy, "bob"), (&dee, "bob"), (&dee, "cy")]
+    {
+        assert_eq!(app.call(who, "/api/fn/follow", &[("username", whom)]).await.status(), StatusCode::OK);
+    }
+    let followers = |names: &'static [&'static str]| {
+        let (app, eve) = (&app, &eve);
+        async move {
+            let mut counts = Vec::new();
+            for name in names {
+                counts.push(profile(app, eve, name).await["followers"].as_i64().unwrap_or(-1));
+            }
+            counts
+        }
+    };
+    let suggested = || async {
+        let explore: Value = app.call(&eve, "/api/fn/explore", &[]).await.json().await.unwrap();
+        explore["people"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|p| p["username"].as_str().unwrap().to_owned())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(followers(&["ada", "bob", "cy", "dee"]).await, [3, 2, 1, 0]);
+    assert_eq!(suggested().await, ["ada", "bob", "cy", "dee"], "most followed first");
+
+    // An account deletion takes its follows, and their counts, with it.
+    let res = app.call(&dee, "/api/fn/delete_account", &[("password", crate::helpers::PASSWORD)]).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    assert_eq!(followers(&["ada", "bob", "cy"]).await, [2, 1, 0]);
+    assert_eq!(suggested().await, ["ada", "bob", "cy"]);
+
+    // An unfollow counts once, however often it is sent; equal counts: the newest first.
+    for _ in 0..2 {
+        assert_eq!(app.call(&cy, "/api/fn/unfollow", &[("username", "ada")]).await.status(), StatusCode::OK);
+    }
+    assert_eq!(followers(&["ada", "bob", "cy"]).await, [1, 1, 0]);
+    assert_eq!(suggested().await, ["bob", "ada", "cy"]);
+    app.call(&eve, "/api/fn/follow", &[("username", "cy")]).await;
+    assert_eq!(followers(&["cy"]).await, [1]);
+    assert_eq!(suggested().await, ["bob", "ada"], "whom one follows is not suggested");
+    let _ = ada;
+}
+
 #[tokio::test]
 async fn likes_and_comments_racing_a_post_deletion_answer_200_or_404() {
     let app = spawn_app().await;

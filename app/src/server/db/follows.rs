@@ -31,7 +31,7 @@ pub async fn unfollow(db: &Db, follower_id: UserId, followee_id: UserId) -> Resu
 /// (followers, following) of a user.
 pub async fn counts(db: &Db, user_id: UserId) -> Result<(i64, i64), sqlx::Error> {
     on_pool!(db, pool => sqlx::query_as(
-        "SELECT (SELECT count(*) FROM follows WHERE followee_id = $1), \
+        "SELECT COALESCE((SELECT follower_count FROM users WHERE id = $1), 0), \
                 (SELECT count(*) FROM follows WHERE follower_id = $1)",
     )
     .bind(user_id)
@@ -87,11 +87,13 @@ pub async fn people(
 
 /// People `reader` does not follow (nor is), most followed first.
 pub async fn suggestions(db: &Db, reader: UserId, limit: i64) -> Result<Vec<PersonRow>, sqlx::Error> {
+    // Walks `users_by_follower_count` from the top, skipping the reader and whom they
+    // follow: a few rows more than `limit`, however many people and follows there are.
     on_pool!(db, pool => sqlx::query_as(
         "SELECT u.id, u.username, u.full_name, u.avatar, false AS i_follow FROM users u \
-         LEFT JOIN follows f ON f.followee_id = u.id \
-         WHERE u.id <> $1 AND u.id NOT IN (SELECT followee_id FROM follows WHERE follower_id = $1) \
-         GROUP BY u.id ORDER BY count(f.follower_id) DESC, u.id DESC LIMIT $2",
+         WHERE u.id <> $1 \
+           AND NOT EXISTS (SELECT 1 FROM follows f WHERE f.follower_id = $1 AND f.followee_id = u.id) \
+         ORDER BY u.follower_count DESC, u.id DESC LIMIT $2",
     )
     .bind(reader)
     .bind(limit)

@@ -73,6 +73,7 @@ const TABLES: &[Table] = &[
             ("session_epoch", Int),
             ("created_at", Text),
             ("avatar", Text),
+            ("follower_count", Int),
         ],
         key: &["id"],
         identity: true,

@@ -289,18 +289,21 @@ pub async fn set_middle_sizes(db: &Db, stem: &str) -> Result<(), sqlx::Error> {
         .map(drop))
 }
 
-/// Posts of the last `days` days with the most likes, then the newest.
-pub async fn popular(db: &Db, days: i64, limit: i64) -> Result<Vec<ThumbRow>, sqlx::Error> {
+/// Among the newest `candidates` posts of the last `days` days, the `limit` with the most
+/// likes, then the newest. The candidates come from `posts_by_created_at`, so the cost is
+/// bounded by `candidates`, not by how many posts there are (or were that week).
+pub async fn popular(db: &Db, days: i64, candidates: i64, limit: i64) -> Result<Vec<ThumbRow>, sqlx::Error> {
     // Times are stored as UTC text, 'YYYY-MM-DD HH:MM:SS', on both engines.
     let since = db.sql(
         "strftime('%Y-%m-%d %H:%M:%S', 'now', '-' || $1 || ' days')",
         "to_char(now() AT TIME ZONE 'UTC' - make_interval(days => $1::int), 'YYYY-MM-DD HH24:MI:SS')",
     );
     let sql = format!(
-        "SELECT {THUMB_COLUMNS} FROM posts p \
+        "SELECT {THUMB_COLUMNS} FROM \
+           (SELECT id FROM posts WHERE created_at >= {since} ORDER BY created_at DESC, id DESC LIMIT $2) AS recent \
+         JOIN posts p ON p.id = recent.id \
          JOIN post_images i ON i.post_id = p.id AND i.position = 0 \
-         WHERE p.created_at >= {since} \
-         ORDER BY (SELECT count(*) FROM likes l WHERE l.post_id = p.id) DESC, p.id DESC LIMIT $2"
+         ORDER BY (SELECT count(*) FROM likes l WHERE l.post_id = p.id) DESC, p.id DESC LIMIT $3"
     );
-    on_pool!(db, pool => sqlx::query_as(&sql).bind(days).bind(limit).fetch_all(pool).await)
+    on_pool!(db, pool => sqlx::query_as(&sql).bind(days).bind(candidates).bind(limit).fetch_all(pool).await)
 }
