@@ -46,7 +46,7 @@ pub async fn people(db: &Db, prefix: &str, limit: i64) -> Result<Vec<PersonHit>,
          WHERE username {like} $1 ESCAPE '\\' OR full_name {like} $1 ESCAPE '\\' \
             OR full_name {like} '% ' || $1 ESCAPE '\\' \
          ORDER BY username = lower($2) DESC, \
-                  (SELECT count(*) FROM follows WHERE followee_id = users.id) DESC, username \
+                  follower_count DESC, username \
          LIMIT $3"
     );
     on_pool!(db, pool => sqlx::query_as(&sql).bind(&pattern).bind(prefix).bind(limit).fetch_all(pool).await)
