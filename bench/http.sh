@@ -5,7 +5,8 @@
 # (ENGINE=postgres: on a PostgreSQL copy of it, bench/postgres.sh), signs in as the
 # generator's typical user, runs bench's `load` against each page and reports the
 # server's memory (VmRSS, VmHWM) from /proc; on PostgreSQL it first times the feed query
-# alone and prints its plan (bench's `feed`). Run by `make bench-http` (and `make bench-http ENGINE=postgres`).
+# alone and prints its plan (bench's `feed`). Run by `make bench-http` (and
+# `make bench-http ENGINE=postgres`).
 #
 # Environment: ENGINE (sqlite), POSTS ("10000 1000000"), PAGES ("feed post explore"),
 # CONNECTIONS (64), DURATION (10 s), PORT (3950), SERVER (target/release/server).

@@ -256,15 +256,12 @@ async fn follower_lists_and_explore() {
     assert_eq!(res.status(), StatusCode::FOUND, "explore needs a signed-in visitor");
 }
 
-/// Likes and comments racing the deletion of their post: each answers 200 (it came first)
-/// or 404 (the post was gone), never a 500 — on PostgreSQL too, where nothing serialises
-/// writers and a row can vanish between a statement's read and its foreign-key check.
 /// Follower counts are kept by the database (triggers on `follows`): every follow,
 /// unfollow and deleted account moves them, and explore ranks people by them.
 #[tokio::test]
 async fn follower_counts_follow_follows_unfollows_and_deleted_accounts() {
     let app = spawn_app().await;
-    let [ada, bob, cy, dee, eve] = [
+    let [_ada, bob, cy, dee, eve] = [
         app.signed_up("ada").await,
         app.signed_up("bob").await,
         app.signed_up("cy").await,
@@ -312,9 +309,11 @@ async fn follower_counts_follow_follows_unfollows_and_deleted_accounts() {
     app.call(&eve, "/api/fn/follow", &[("username", "cy")]).await;
     assert_eq!(followers(&["cy"]).await, [1]);
     assert_eq!(suggested().await, ["bob", "ada"], "whom one follows is not suggested");
-    let _ = ada;
 }
 
+/// Likes and comments racing the deletion of their post: each answers 200 (it came first)
+/// or 404 (the post was gone), never a 500 — on PostgreSQL too, where nothing serialises
+/// writers and a row can vanish between a statement's read and its foreign-key check.
 #[tokio::test]
 async fn likes_and_comments_racing_a_post_deletion_answer_200_or_404() {
     let app = spawn_app().await;
