@@ -18,13 +18,13 @@
 // the raw results. Uses Playwright from end2end/node_modules and Debian's Chromium.
 
 import { createRequire } from 'node:module';
+import { DEMO_PASSWORD as password, measuredPages, median } from './demo.mjs';
 
 const require = createRequire(new URL('../end2end/package.json', import.meta.url));
 const { chromium } = require('@playwright/test');
 
 const base = process.argv[2] ?? 'http://127.0.0.1:3000';
 const username = process.argv[3] ?? 'ada';
-const password = 'shutter-demo';
 const runs = Number(process.env.RUNS ?? 3);
 // MOBILE=0 skips the throttled hydration runs.
 const mobile = process.env.MOBILE !== '0';
@@ -120,9 +120,8 @@ async function hydrationTime(path, signedIn, throttled) {
     }
     await ctx.close();
   }
-  times.sort((a, b) => a - b);
-  const median = times[Math.floor(times.length / 2)];
-  return Number.isFinite(median) ? Math.round(median) : 'timeout';
+  const middle = median(times);
+  return Number.isFinite(middle) ? Math.round(middle) : 'timeout';
 }
 
 // A post and the pages to measure.
@@ -131,13 +130,7 @@ const probePage = await probe.newPage();
 await probePage.goto('/');
 const postHref = await probePage.locator('a[href^="/posts/"]:not([href="/posts/new/"])').first().getAttribute('href');
 await probe.close();
-const pages = [
-  { name: 'landing (signed out /)', path: '/', signedIn: false },
-  { name: 'feed (signed in /)', path: '/', signedIn: true },
-  { name: `profile /users/${username}/`, path: `/users/${username}/`, signedIn: true },
-  { name: `post ${postHref}`, path: postHref, signedIn: true },
-  { name: 'explore /explore/', path: '/explore/', signedIn: true },
-];
+const pages = measuredPages(username, postHref);
 
 const kb = (bytes) => (bytes / 1000).toFixed(1);
 const results = [];

@@ -15,10 +15,10 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { DEMO_PASSWORD as password, measuredPages, median } from './demo.mjs';
 
 const base = process.argv[2] ?? 'http://127.0.0.1:3000';
 const username = process.argv[3] ?? 'ada';
-const password = 'shutter-demo';
 const throttling = process.env.THROTTLING ?? 'simulate';
 const runs = Number(process.env.RUNS ?? 1);
 const out = process.env.OUT ?? mkdtempSync(join(tmpdir(), 'shutter-lighthouse-'));
@@ -41,18 +41,8 @@ const feed = await (await fetch(`${base}/`, { headers: { cookie } })).text();
 const post = feed.match(/href="(\/posts\/\d+\/)"/)?.[1];
 if (!post) throw new Error('no post on the feed: is this the demo?');
 
-const pages = [
-  { name: 'landing (signed out /)', path: '/', signedIn: false },
-  { name: 'feed (signed in /)', path: '/', signedIn: true },
-  { name: `profile /users/${username}/`, path: `/users/${username}/`, signedIn: true },
-  { name: `post ${post}`, path: post, signedIn: true },
-  { name: 'explore /explore/', path: '/explore/', signedIn: true },
-];
+const pages = measuredPages(username, post);
 
-const median = (values) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)];
-};
 const ms = (v) => (v === undefined ? 'n/a' : `${Math.round(v)} ms`);
 
 const rows = [];

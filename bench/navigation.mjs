@@ -5,6 +5,7 @@
 //
 //   node bench/navigation.mjs http://127.0.0.1:3300    # a `server demo` instance; as ada
 import { createRequire } from 'node:module';
+import { DEMO_PASSWORD } from './demo.mjs';
 
 const require = createRequire(new URL('../end2end/package.json', import.meta.url));
 const { chromium } = require('@playwright/test');
@@ -19,7 +20,7 @@ for (const [target, heading] of targets) {
   for (const hover of [true, false]) {
     const ctx = await browser.newContext({ baseURL: base });
     await ctx.request.post('/api/fn/sign_in', {
-      form: { username: 'ada', password: 'shutter-demo' },
+      form: { username: 'ada', password: DEMO_PASSWORD },
       headers: { Origin: base },
     });
     const page = await ctx.newPage();

@@ -12,13 +12,13 @@
 // password "shutter-demo").
 
 import { createRequire } from 'node:module';
+import { DEMO_PASSWORD as password } from './demo.mjs';
 
 const require = createRequire(new URL('../end2end/package.json', import.meta.url));
 const { chromium } = require('@playwright/test');
 
 const base = process.argv[2] ?? 'http://127.0.0.1:3000';
 const username = process.argv[3] ?? 'ada';
-const password = 'shutter-demo';
 
 const phone = (width, height, dpr) => ({
   label: `phone ${width}x${height} DPR ${dpr}`,
