@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Signed-in SSR pages under load (README, "Measured"): the feed `/`, a post page
-# `/posts/<newest>/` and explore `/explore/`, on generated databases of 10,000 and
+# `/posts/<newest>/` and explore `/explore/`, and like toggles on the newest post (each
+# connection its own person, the count checked exact at the end), on generated databases of 10,000 and
 # 1,000,000 posts. Starts the release server on a scratch copy of each cached database
 # (ENGINE=postgres: on a PostgreSQL copy of it, bench/postgres.sh), signs in as the
 # generator's typical user, runs bench's `load` against each page and reports the
@@ -8,7 +9,7 @@
 # alone and prints its plan (bench's `feed`). Run by `make bench-http` (and
 # `make bench-http ENGINE=postgres`).
 #
-# Environment: ENGINE (sqlite), POSTS ("10000 1000000"), PAGES ("feed post explore"),
+# Environment: ENGINE (sqlite), POSTS ("10000 1000000"), PAGES ("feed post explore like"),
 # CONNECTIONS (64), DURATION (10 s), PORT (3950), SERVER (target/release/server).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -39,16 +40,19 @@ for posts in ${POSTS:-10000 1000000}; do
     fi
     start_server "$run" "$port" "${options[@]}"
     echo "== $posts posts: server pid $pid, VmRSS after start-up $(sed -n 's/^VmRSS:\s*//p' /proc/$pid/status)"
-    for page in ${PAGES:-feed post explore}; do
+    for page in ${PAGES:-feed post explore like}; do
+        who=(--sign-in "$user:$password")
         case $page in
             feed) path=/ ;;
             post) path=/posts/$posts/ ;;
             explore) path=/explore/ ;;
-            *) echo "PAGES are feed, post and explore, not $page" >&2; exit 2 ;;
+            # People user01000, user01001, … (one per connection) toggle a like on the newest post.
+            like) path=/posts/$posts/; who=(--like "$posts" --sign-in-each "user#####:$password" --first 1000) ;;
+            *) echo "PAGES are feed, post, explore and like, not $page" >&2; exit 2 ;;
         esac
-        echo "-- $page: GET $path"
+        echo "-- $page: $path"
         "$target/release/load" "http://127.0.0.1:$port$path" -c "${CONNECTIONS:-64}" -d "${DURATION:-10}" \
-            --sign-in "$user:$password" --pid "$pid"
+            "${who[@]}" --pid "$pid"
     done
     kill "$pid"
     wait "$pid" 2>/dev/null || true

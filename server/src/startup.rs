@@ -36,7 +36,6 @@ use tower_http::{
     trace::TraceLayer,
 };
 use tower_sessions::{ExpiredDeletion, Expiry, SessionManagerLayer, SessionStore, cookie::SameSite};
-use tower_sessions_sqlx_store::{PostgresStore, SqliteStore};
 
 /// Bodies larger than this are refused with 413 (uploads have their own limits).
 const BODY_LIMIT: usize = 1024 * 1024;
@@ -73,24 +72,8 @@ impl Application {
         );
         // Sessions live in the same database as everything else, so any instance sharing
         // a PostgreSQL database knows every session.
-        let (router, session_sweeper) = match &db {
-            Db::Sqlite(pool) => {
-                let store =
-                    SqliteStore::new(pool.clone()).with_table_name("sessions").map_err(anyhow::Error::msg)?;
-                store.migrate().await.context("session store migration failed")?;
-                with_sessions(store, &config, state, public, db.clone())
-            }
-            Db::Postgres(pool) => {
-                // The table is made by migrations/postgres (under their lock, so instances
-                // starting at once do not race to create it); this finds it there.
-                let store = PostgresStore::new(pool.clone())
-                    .with_schema_name("public")
-                    .and_then(|s| s.with_table_name("sessions"))
-                    .map_err(anyhow::Error::msg)?;
-                store.migrate().await.context("session store migration failed")?;
-                with_sessions(store, &config, state, public, db.clone())
-            }
-        };
+        let store = app::server::auth::session_store::SessionRows(db.clone());
+        let (router, session_sweeper) = with_sessions(store, &config, state, public, db.clone());
         let listener = TcpListener::bind(config.bind)
             .await
             .with_context(|| format!("cannot listen on {}", config.bind))?;

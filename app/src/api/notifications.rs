@@ -9,6 +9,9 @@ use crate::server::{auth, notifications};
 /// Unseen notifications of the signed-in person (0 for a visitor), at most 100.
 #[server(prefix = "/api/fn", endpoint = "unread_notifications")]
 pub async fn get_unread_count() -> Result<i64, AppError> {
+    if let Some(unread) = auth::render_unread().await? {
+        return Ok(unread);
+    }
     match auth::current_user().await? {
         Some(me) => notifications::unread(&auth::state()?, me.id).await,
         None => Ok(0),

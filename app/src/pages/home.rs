@@ -2,6 +2,7 @@
 
 use crate::{
     auth::use_auth,
+    components::page_error::or_page_error,
     pages::feed::{Feed, feed_resource},
 };
 use leptos::{either::Either, prelude::*};
@@ -17,11 +18,13 @@ pub fn HomePage() -> impl IntoView {
         <Title text="" />
         <Meta name="description" content="Shutter: share photos with the people you follow. Fast, private, self-hosted." />
         <Suspense fallback=|| ()>
+            // Who is asking could not be found out (the database failed): an error, not the
+            // landing page, which would look to a signed-in person as if they were signed out.
             {move || Suspend::new(async move {
-                match auth.user.await {
-                    Ok(Some(_)) => Either::Left(view! { <Feed first=feed /> }),
-                    _ => Either::Right(view! { <Landing /> }),
-                }
+                or_page_error(auth.user.await, move |user| match user {
+                    Some(_) => Either::Left(view! { <Feed first=feed /> }),
+                    None => Either::Right(view! { <Landing /> }),
+                })
             })}
         </Suspense>
     }

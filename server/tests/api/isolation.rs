@@ -2,7 +2,8 @@
 //! server functions called while other people's pages render must never see a render's
 //! signed-in user, and pages must never show someone else's. (A reactive owner that a page
 //! render left current on a worker thread once made server functions children of that
-//! render, so `current_user` answered with the render's user.)
+//! render, so `current_user` answered with the render's user.) A render finds its caller and
+//! their unread count together, once per request: each page must show its own count.
 
 use crate::helpers::{TestApp, spawn_app};
 use reqwest::{Client, StatusCode};
@@ -33,13 +34,22 @@ async fn server_functions_and_pages_answer_for_their_own_caller_under_concurrent
     for name in loaders.iter().chain(&callers) {
         clients.push((*name, app.signed_up(name).await));
     }
+    // Each loader has its own number of unread notifications: ann 1, bob 2, cyd 3.
+    let follows = [("dee_caller", "ann_loader"), ("dee_caller", "bob_loader"), ("eve_caller", "bob_loader")]
+        .into_iter()
+        .chain([("dee_caller", "cyd_loader"), ("eve_caller", "cyd_loader"), ("ann_loader", "cyd_loader")]);
+    for (follower, followee) in follows {
+        let (_, client) = clients.iter().find(|(name, _)| *name == follower).unwrap();
+        let res = app.call(client, "/api/fn/follow", &[("username", followee)]).await;
+        assert_eq!(res.status(), StatusCode::OK);
+    }
     let stop = Arc::new(AtomicBool::new(false));
     let wrong = Arc::new(AtomicUsize::new(0));
     let renders = Arc::new(AtomicUsize::new(0));
 
     // Page loaders: render `/` signed in, again and again, until the callers are done.
     let mut loader_tasks = Vec::new();
-    for (name, client) in &clients[..loaders.len()] {
+    for ((name, client), unread) in clients[..loaders.len()].iter().zip(1..) {
         let (name, client) = (*name, client.clone());
         let (app, stop, wrong, renders) = (app.clone(), stop.clone(), wrong.clone(), renders.clone());
         loader_tasks.push(tokio::spawn(async move {
@@ -52,6 +62,11 @@ async fn server_functions_and_pages_answer_for_their_own_caller_under_concurrent
                 if !html.contains(&own) {
                     wrong.fetch_add(1, Ordering::Relaxed);
                     eprintln!("{name}'s page did not show {name} as signed in");
+                }
+                let badge = format!(r#"data-testid="unread-count" class="badge">{unread}<"#);
+                if !html.contains(&badge) {
+                    wrong.fetch_add(1, Ordering::Relaxed);
+                    eprintln!("{name}'s page did not show their {unread} unread");
                 }
             }
         }));

@@ -11,9 +11,10 @@ pub mod basic_credentials;
 pub mod bearer_token;
 pub mod password_check;
 pub mod session_cookie;
+pub mod session_store;
 
 use crate::{
-    dto::CurrentUser,
+    dto::{CurrentUser, UNREAD_CAP},
     error::AppError,
     server::{db, state::AppState},
 };
@@ -53,12 +54,26 @@ pub enum Door {
     RestApi,
 }
 
-/// The caller of a page render, looked up once: the nav, the page and its resources all
-/// ask for it. The page handler puts one in the request's extensions (so it belongs to
-/// that request alone, whatever the reactive owners do); server functions, which may sign
-/// someone in or out, have none and look up afresh.
+/// The caller of a page render and their unread notifications, looked up once and in one
+/// statement: the nav, the page and its resources all ask for them. The page handler puts
+/// one in the request's extensions (so it belongs to that request alone, whatever the
+/// reactive owners do); server functions, which may sign someone in or out, have none and
+/// look up afresh.
 #[derive(Clone, Default)]
-pub struct RenderUser(std::sync::Arc<tokio::sync::OnceCell<Caller>>);
+pub struct RenderUser(std::sync::Arc<tokio::sync::OnceCell<(Caller, i64)>>);
+
+impl RenderUser {
+    async fn looked_up(&self, state: &AppState, session: &Session) -> Result<&(Caller, i64), AppError> {
+        self.0
+            .get_or_try_init(|| async {
+                Ok(match session_cookie::signed_in_with_unread(&state.db, session, UNREAD_CAP).await? {
+                    Some((me, unread)) => (Caller::Person(me), unread),
+                    None => (Caller::Visitor, 0),
+                })
+            })
+            .await
+    }
+}
 
 /// Who sent the request whose `parts` these are.
 pub async fn identify(state: &AppState, parts: &Parts, door: Door) -> Result<Caller, AppError> {
@@ -84,13 +99,11 @@ pub async fn identify(state: &AppState, parts: &Parts, door: Door) -> Result<Cal
         return Ok(Caller::Person(person));
     }
     let session = session_of(parts)?;
-    let lookup = || async {
-        let person = session_cookie::signed_in(&state.db, session).await?;
-        Ok(person.map_or(Caller::Visitor, Caller::Person))
-    };
     match parts.extensions.get::<RenderUser>() {
-        Some(RenderUser(cell)) => cell.get_or_try_init(lookup).await.cloned(),
-        None => lookup().await,
+        Some(render) => Ok(render.looked_up(state, session).await?.0.clone()),
+        None => {
+            Ok(session_cookie::signed_in(&state.db, session).await?.map_or(Caller::Visitor, Caller::Person))
+        }
     }
 }
 
@@ -151,4 +164,14 @@ pub async fn current_user() -> Result<Option<CurrentUser>, AppError> {
 
 pub async fn require_user() -> Result<CurrentUser, AppError> {
     caller().await?.signed_in()
+}
+
+/// The unread notifications of this page render's caller (0 for a visitor), found together
+/// with the caller; `None` outside a page render (a server function counts them itself).
+pub async fn render_unread() -> Result<Option<i64>, AppError> {
+    let parts: Parts = from_context()?;
+    let Some(render) = parts.extensions.get::<RenderUser>() else {
+        return Ok(None);
+    };
+    Ok(Some(render.looked_up(&state()?, session_of(&parts)?).await?.1))
 }

@@ -1,8 +1,9 @@
 //! The session cookie: what Shutter keeps in a session, how it starts and ends, and the
-//! person it names. The session row only
-//! names a user and their `session_epoch`; bumping the epoch in the users table (password
+//! person it names. A session only names a user and their `session_epoch`
+//! (`session_store` keeps both as columns); bumping the epoch in the users table (password
 //! change) ends every other session at once, deleting the user ends all of them.
 
+use super::session_store;
 use crate::server::db::Db;
 use crate::{domain::ids::UserId, dto::CurrentUser, error::AppError, server::db};
 use serde::{Deserialize, Serialize};
@@ -13,9 +14,14 @@ pub const COOKIE: &str = "shutter_session";
 const AUTH_KEY: &str = "auth";
 
 #[derive(Debug, Clone, Copy, Serialize, Deserialize)]
-struct SessionAuth {
-    user_id: UserId,
-    epoch: i64,
+pub(super) struct SessionAuth {
+    pub user_id: UserId,
+    pub epoch: i64,
+}
+
+/// Whom a session's data names, if anyone.
+pub(super) fn auth_in(data: &std::collections::HashMap<String, serde_json::Value>) -> Option<SessionAuth> {
+    data.get(AUTH_KEY).and_then(|value| SessionAuth::deserialize(value).ok())
 }
 
 fn session_error(e: tower_sessions::session::Error) -> AppError {
@@ -34,14 +40,54 @@ pub async fn end(session: &Session) -> Result<(), AppError> {
 }
 
 /// The signed-in person, or `None` if this session names nobody, or names a deleted user
-/// or an epoch that a password change has since retired.
+/// or an epoch that a password change has since retired. A session as the browser sent it
+/// is looked up together with its person in one statement; one changed during this
+/// request (someone just signed in) is read from memory, then its person.
 pub async fn signed_in(database: &Db, session: &Session) -> Result<Option<CurrentUser>, AppError> {
-    let Some(auth) = session.get::<SessionAuth>(AUTH_KEY).await.map_err(session_error)? else {
+    let user = if session.is_modified() {
+        let Some(auth) = session.get::<SessionAuth>(AUTH_KEY).await.map_err(session_error)? else {
+            return Ok(None);
+        };
+        db::users::find_session_user(database, auth.user_id)
+            .await?
+            .filter(|user| user.session_epoch == auth.epoch)
+    } else {
+        let Some(id) = session.id() else {
+            return Ok(None);
+        };
+        db::sessions::signed_in_user(database, &id.to_string(), session_store::now()).await?
+    };
+    match user {
+        Some(user) => Ok(Some(user.into())),
+        None => {
+            end(session).await?;
+            Ok(None)
+        }
+    }
+}
+
+/// `signed_in`, with how many notifications the person has not seen (up to `cap`), in one
+/// statement for a session as the browser sent it: what a page render asks first.
+pub async fn signed_in_with_unread(
+    database: &Db,
+    session: &Session,
+    cap: i64,
+) -> Result<Option<(CurrentUser, i64)>, AppError> {
+    if session.is_modified() {
+        let Some(me) = signed_in(database, session).await? else {
+            return Ok(None);
+        };
+        let unread = db::notifications::unread(database, me.id, cap).await?;
+        return Ok(Some((me, unread)));
+    }
+    let Some(id) = session.id() else {
         return Ok(None);
     };
-    match db::users::find_session_user(database, auth.user_id).await? {
-        Some(user) if user.session_epoch == auth.epoch => Ok(Some(user.into())),
-        _ => {
+    match db::sessions::signed_in_user_and_unread(database, &id.to_string(), session_store::now(), cap)
+        .await?
+    {
+        Some(found) => Ok(Some((found.user.into(), found.unread))),
+        None => {
             end(session).await?;
             Ok(None)
         }

@@ -13,8 +13,7 @@
 //! the end, before committing, every table's count must be equal on both sides: a target
 //! with extra rows (another instance's data, not this one's copy) is refused too.
 //!
-//! Not copied (`NOT_COPIED`): sessions (SQLite's session table belongs to tower-sessions'
-//! SQLite store and has another shape; people sign in again after the move), the sign-in
+//! Not copied (`NOT_COPIED`): sessions (people sign in again after the move), the sign-in
 //! throttle's recent attempts and the token reveals of the last minutes (both short-lived;
 //! the moved site starts them afresh).
 
@@ -57,7 +56,7 @@ struct Table {
 use Kind::{Bool, Bytes, Int, Text};
 
 /// Tables of the SQLite schema that are deliberately left behind (see the module).
-pub const NOT_COPIED: &[&str] = &["tower_sessions", "sign_in_attempts", "token_reveals"];
+pub const NOT_COPIED: &[&str] = &["sessions", "sign_in_attempts", "token_reveals"];
 
 /// Every other table of the schema, parents before the rows that point to them.
 const TABLES: &[Table] = &[

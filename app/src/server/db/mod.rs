@@ -14,6 +14,7 @@ pub mod migrate_data;
 pub mod notifications;
 pub mod posts;
 pub mod search;
+pub mod sessions;
 pub mod sign_in_attempts;
 #[cfg(test)]
 pub mod testing;
