@@ -10,6 +10,15 @@ export PATH := $(CURDIR)/end2end/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
 # Written by setup: the toolchain route (rustup, or Debian + build-std).
 TOOLCHAIN := . target/toolchain.env &&
 
+# The release WebAssembly only (README, "First load, hydration, Lighthouse and navigation"):
+# std rebuilt from source (rustup's rust-src) for size, and panics compiled to an immediate
+# trap (silent in the browser console). -Z flags need RUSTC_BOOTSTRAP=1, given to the
+# front end's cargo-leptos call only: the server's build (second call) never sees it.
+# These include route 2's LEPTOS_LIB_ARGS (-Zbuild-std), which `make watch` still uses.
+WASM_RELEASE_ARGS := --lib-cargo-args=-Zbuild-std=std,panic_abort \
+  --lib-cargo-args=-Zbuild-std-features=optimize_for_size \
+  '--lib-cargo-args=--config=target.wasm32-unknown-unknown.rustflags=["-Zunstable-options","-Cpanic=immediate-abort"]'
+
 DATA_DIR ?= ./data
 BIND ?= 127.0.0.1:3000
 
@@ -28,7 +37,8 @@ build: setup
 	  else \
 	    bash .ci/build-stamp.sh clear; \
 	    set -x; \
-	    cargo leptos build --release $${LEPTOS_LIB_ARGS:-}; \
+	    RUSTC_BOOTSTRAP=1 cargo leptos build --release --frontend-only $(WASM_RELEASE_ARGS); \
+	    cargo leptos build --release --server-only; \
 	    node .ci/precompress.mjs target/site/pkg; \
 	    { set +x; } 2>/dev/null; \
 	    bash .ci/build-stamp.sh write "$$inputs"; \

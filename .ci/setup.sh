@@ -41,7 +41,9 @@ python3 -c 'import ensurepip' 2>/dev/null || apt_install python3-venv  # venvs: 
 #    SHUTTER_RUST_ROUTE=debian forces route 2 (to test it on a machine where rustup works).
 if [ "${SHUTTER_RUST_ROUTE:-}" != debian ] \
    && command -v rustup >/dev/null && rustup toolchain install >/dev/null 2>&1 \
-   && rustup target list --installed 2>/dev/null | grep -q '^wasm32-unknown-unknown$'; then
+   && rustup target list --installed 2>/dev/null | grep -q '^wasm32-unknown-unknown$' \
+   && rustup component add rust-src >/dev/null 2>&1; then
+  # rust-src: `make build` rebuilds std for the release WebAssembly (-Zbuild-std).
   : > "$toolchain_env"
 else
   say "rustup cannot provide $RUST_CHANNEL with wasm32; using Debian's Rust with build-std"
