@@ -3,7 +3,6 @@
 //! (`session_store` keeps both as columns); bumping the epoch in the users table (password
 //! change) ends every other session at once, deleting the user ends all of them.
 
-use super::session_store;
 use crate::server::db::Db;
 use crate::{domain::ids::UserId, dto::CurrentUser, error::AppError, server::db};
 use serde::{Deserialize, Serialize};
@@ -22,6 +21,11 @@ pub(super) struct SessionAuth {
 /// Whom a session's data names, if anyone.
 pub(super) fn auth_in(data: &std::collections::HashMap<String, serde_json::Value>) -> Option<SessionAuth> {
     data.get(AUTH_KEY).and_then(|value| SessionAuth::deserialize(value).ok())
+}
+
+/// The instance's clock in Unix seconds, the unit of a session's expiry in the store.
+pub(super) fn now() -> i64 {
+    tower_sessions::cookie::time::OffsetDateTime::now_utc().unix_timestamp()
 }
 
 fn session_error(e: tower_sessions::session::Error) -> AppError {
@@ -55,7 +59,7 @@ pub async fn signed_in(database: &Db, session: &Session) -> Result<Option<Curren
         let Some(id) = session.id() else {
             return Ok(None);
         };
-        db::sessions::signed_in_user(database, &id.to_string(), session_store::now()).await?
+        db::sessions::signed_in_user(database, &id.to_string(), now()).await?
     };
     match user {
         Some(user) => Ok(Some(user.into())),
@@ -83,9 +87,7 @@ pub async fn signed_in_with_unread(
     let Some(id) = session.id() else {
         return Ok(None);
     };
-    match db::sessions::signed_in_user_and_unread(database, &id.to_string(), session_store::now(), cap)
-        .await?
-    {
+    match db::sessions::signed_in_user_and_unread(database, &id.to_string(), now(), cap).await? {
         Some(found) => Ok(Some((found.user.into(), found.unread))),
         None => {
             end(session).await?;

@@ -4,7 +4,7 @@
 //! find the signed-in person of a page in one statement instead of loading the record
 //! and then the person.
 
-use super::session_cookie;
+use super::session_cookie::{self, now};
 use crate::server::db::{self, Db};
 use async_trait::async_trait;
 use tower_sessions::{
@@ -17,11 +17,6 @@ use tower_sessions::{
 /// The session store of a site, on its database.
 #[derive(Debug, Clone)]
 pub struct SessionRows(pub Db);
-
-/// The instance's clock in Unix seconds, the unit of `sessions.expiry_date`.
-pub(super) fn now() -> i64 {
-    OffsetDateTime::now_utc().unix_timestamp()
-}
 
 fn backend(e: sqlx::Error) -> session_store::Error {
     session_store::Error::Backend(e.to_string())
