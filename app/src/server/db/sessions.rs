@@ -25,35 +25,31 @@ pub struct SessionRow {
 
 /// Inserts a new session; `false` if a session with this id already exists.
 pub async fn create(db: &Db, id: &str, row: &SessionRow) -> Result<bool, sqlx::Error> {
-    on_pool!(db, pool => sqlx::query(
-        "INSERT INTO sessions (id, user_id, epoch, data, expiry_date) VALUES ($1, $2, $3, $4, $5) \
-         ON CONFLICT (id) DO NOTHING",
-    )
-    .bind(id)
-    .bind(row.user_id)
-    .bind(row.epoch)
-    .bind(&row.data)
-    .bind(row.expiry_date)
-    .execute(pool)
-    .await
-    .map(|r| r.rows_affected() == 1))
+    insert(db, id, row, "DO NOTHING").await.map(|inserted| inserted == 1)
 }
 
 /// Writes the session, inserting it if it is not there.
 pub async fn save(db: &Db, id: &str, row: &SessionRow) -> Result<(), sqlx::Error> {
-    on_pool!(db, pool => sqlx::query(
+    let update = "DO UPDATE SET user_id = excluded.user_id, epoch = excluded.epoch, \
+                  data = excluded.data, expiry_date = excluded.expiry_date";
+    insert(db, id, row, update).await.map(drop)
+}
+
+/// Inserts the session, doing `on_conflict` if its id is taken; answers the rows written.
+async fn insert(db: &Db, id: &str, row: &SessionRow, on_conflict: &str) -> Result<u64, sqlx::Error> {
+    let sql = format!(
         "INSERT INTO sessions (id, user_id, epoch, data, expiry_date) VALUES ($1, $2, $3, $4, $5) \
-         ON CONFLICT (id) DO UPDATE SET user_id = excluded.user_id, epoch = excluded.epoch, \
-         data = excluded.data, expiry_date = excluded.expiry_date",
-    )
-    .bind(id)
-    .bind(row.user_id)
-    .bind(row.epoch)
-    .bind(&row.data)
-    .bind(row.expiry_date)
-    .execute(pool)
-    .await
-    .map(|_| ()))
+         ON CONFLICT (id) {on_conflict}"
+    );
+    on_pool!(db, pool => sqlx::query(&sql)
+        .bind(id)
+        .bind(row.user_id)
+        .bind(row.epoch)
+        .bind(&row.data)
+        .bind(row.expiry_date)
+        .execute(pool)
+        .await
+        .map(|r| r.rows_affected()))
 }
 
 /// The session `id` unless it has expired by `now`.
