@@ -76,14 +76,20 @@ pub async fn delete_expired(db: &Db, now: i64) -> Result<u64, sqlx::Error> {
         .map(|r| r.rows_affected()))
 }
 
+/// The person session `$1` names, if it has not expired by `$2` and was signed in under the
+/// person's current epoch: the one statement of what makes a session valid.
+macro_rules! session_person {
+    () => {
+        "SELECT u.id, u.username, u.full_name, u.avatar, u.session_epoch \
+         FROM sessions s JOIN users u ON u.id = s.user_id AND u.session_epoch = s.epoch \
+         WHERE s.id = $1 AND s.expiry_date > $2"
+    };
+}
+
 /// The person session `id` names, in one statement: only if the session has not expired by
 /// `now` and was signed in under the person's current epoch (a password change bumps it).
 pub async fn signed_in_user(db: &Db, id: &str, now: i64) -> Result<Option<SessionUser>, sqlx::Error> {
-    on_pool!(db, pool => sqlx::query_as(
-        "SELECT u.id, u.username, u.full_name, u.avatar, u.session_epoch \
-         FROM sessions s JOIN users u ON u.id = s.user_id AND u.session_epoch = s.epoch \
-         WHERE s.id = $1 AND s.expiry_date > $2",
-    )
+    on_pool!(db, pool => sqlx::query_as(session_person!())
     .bind(id)
     .bind(now)
     .fetch_optional(pool)
@@ -99,13 +105,10 @@ pub async fn signed_in_user_and_unread(
     cap: i64,
 ) -> Result<Option<SignedIn>, sqlx::Error> {
     on_pool!(db, pool => sqlx::query_as(
-        "WITH me AS (\
-             SELECT u.id, u.username, u.full_name, u.avatar, u.session_epoch \
-             FROM sessions s JOIN users u ON u.id = s.user_id AND u.session_epoch = s.epoch \
-             WHERE s.id = $1 AND s.expiry_date > $2) \
+        concat!("WITH me AS (", session_person!(), ") \
          SELECT me.*, (SELECT count(*) FROM (SELECT 1 FROM notifications \
              WHERE recipient_id = (SELECT id FROM me) AND NOT seen LIMIT $3) AS capped) AS unread \
-         FROM me",
+         FROM me"),
     )
     .bind(id)
     .bind(now)
